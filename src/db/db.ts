@@ -7,14 +7,21 @@ import { mkdirSync } from 'node:fs';
 
 export type Row = Record<string, any>;
 
+// COPY text formatting lives in copy.ts (no driver imports: the import worker thread uses it).
+export { copyText, pgArrayLiteral } from './copy.ts';
+
+/** COPY text in chunks of whole rows: strings or UTF-8 bytes. */
+export type CopyChunks = AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
+
 /** Anything that runs SQL: the database, or a transaction on it. */
 export interface Queryable {
   query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
   /**
    * Bulk load with COPY FROM STDIN (text format). `lines` yields chunks of tab-separated rows,
-   * each row ending with "\n", already escaped with copyText().
+   * each row ending with "\n", already escaped with copyText() — as strings, or as UTF-8 bytes
+   * (what a worker thread hands over without copying).
    */
-  copyRows(table: string, columns: string[], lines: AsyncIterable<string> | Iterable<string>): Promise<void>;
+  copyRows(table: string, columns: string[], lines: CopyChunks): Promise<void>;
 }
 
 export interface Db extends Queryable {
@@ -24,34 +31,6 @@ export interface Db extends Queryable {
   /** Runs a script of several statements (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
-}
-
-const COPY_SPECIAL = /[\\\t\n\r]/;
-const COPY_SPECIAL_ALL = /[\\\t\n\r]/g;
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/** Escapes one value for COPY text format. */
-export function copyText(v: unknown): string {
-  if (v === null || v === undefined) return '\\N';
-  let s: string;
-  if (typeof v === 'string') s = v;
-  else if (typeof v === 'number') return String(v);
-  else if (Array.isArray(v)) s = pgArrayLiteral(v.map((x) => String(x)));
-  else if (v instanceof Date) s = v.toISOString();
-  else if (typeof v === 'object') s = JSON.stringify(v);
-  else s = String(v);
-  return COPY_SPECIAL.test(s) ? s.replace(COPY_SPECIAL_ALL, (c) => COPY_ESCAPES[c]) : s;
-}
-
-const ARRAY_SPECIAL = /["\\]/;
-
-export function pgArrayLiteral(items: string[]): string {
-  let out = '{';
-  for (let i = 0; i < items.length; i++) {
-    const x = items[i];
-    out += (i ? ',"' : '"') + (ARRAY_SPECIAL.test(x) ? x.replace(/\\/g, '\\\\').replace(/"/g, '\\"') : x) + '"';
-  }
-  return out + '}';
 }
 
 const INT8_OID = 20;
@@ -75,16 +54,16 @@ export async function openPglite(opts: { dataDir: string | null }): Promise<Db> 
     },
     async copyRows(table, columns, lines) {
       // PGlite reads COPY input from a Blob; send it in chunks of ~16 MB.
-      let parts: string[] = [];
+      let parts: Array<string | Uint8Array> = [];
       let size = 0;
       const flush = async () => {
         if (!parts.length) return;
-        const blob = new Blob(parts);
+        const blob = new Blob(parts as BlobPart[]);
         parts = [];
         size = 0;
         await q.query(`copy ${table} (${columns.join(',')}) from '/dev/blob'`, [], { blob } as any);
       };
-      for await (const chunk of lines as AsyncIterable<string>) {
+      for await (const chunk of lines as AsyncIterable<string | Uint8Array>) {
         parts.push(chunk);
         size += chunk.length;
         if (size > 8_000_000) await flush();
@@ -110,6 +89,11 @@ export async function openPglite(opts: { dataDir: string | null }): Promise<Db> 
 
 export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  // An idle client whose server connection drops (restart, admin termination) emits 'error';
+  // unhandled, that would crash the process. The pool replaces the client on next use.
+  pool.on('error', (e) => {
+    if (!/terminating connection due to administrator command/.test(e.message)) console.warn(`PostgreSQL idle client error: ${e.message}`);
+  });
   // Fail fast with a clear message when the server is not reachable.
   const c = await pool.connect().catch((e: Error) => {
     throw new Error(`Cannot connect to PostgreSQL at DATABASE_URL: ${e.message}`);
@@ -124,7 +108,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
     async copyRows(table, columns, lines) {
       const run = async (cl: pg.PoolClient) => {
         const stream = cl.query(copyFrom(`copy ${table} (${columns.join(',')}) from stdin`));
-        await pipeline(Readable.from(lines as AsyncIterable<string>), stream);
+        await pipeline(Readable.from(lines as AsyncIterable<string | Uint8Array>), stream);
       };
       if (client instanceof pg.Pool) {
         const cl = await client.connect();

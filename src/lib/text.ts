@@ -39,7 +39,7 @@ export function addedWords(): string[] {
 }
 
 const STOP = new Set(
-  '的 了 和 与 及 或 等 在 是 为 对 从 以 于 其 之 并 也 有 无 各 类 个 中 上 下 内 外 有限公司 有限责任公司 股份有限公司 股份 公司 集团 有限 责任 科技 技术 一般 项目 经营 范围 许可 依法 须经 批准 开展 活动 相关 部门 除外 凭 营业执照 依法自主 销售 服务 生产 制造 研发 开发 咨询 推广 转让 进出口 货物 代理 其他 业务'.split(
+  '的 了 和 与 及 或 等 在 是 为 对 从 以 于 其 之 并 也 有 无 各 类 个 中 上 下 内 外 有限公司 有限责任公司 股份有限公司 股份 公司 集团 有限 责任 科技 技术 一般 项目 经营 范围 许可 依法 须经 批准 开展 活动 相关 部门 除外 凭 营业执照 依法自主 销售 服务 生产 制造 研发 开发 咨询 推广 转让 进出口 货物 代理 其他 业务 需要 希望 找到 寻找 寻求 需求 新型 首批 本地 我们 我司 进行 以及 能够 可以 一批 一家 伙伴 合作伙伴 欢迎 联系 目前 计划 用于 左右 以上 以下'.split(
     ' ',
   ),
 );
@@ -101,6 +101,11 @@ const pieceCache = new Map<string, string[]>();
 const PIECE_CACHE_MAX = 200_000;
 
 function indexTokensOfPieces(text: string, out: Set<string>): void {
+  const whole = pieceCache.get(text); // product names and short items repeat whole
+  if (whole) {
+    for (const t of whole) out.add(t);
+    return;
+  }
   for (const piece of text.split(PIECE_SEPARATORS)) {
     if (!piece) continue;
     let toks = pieceCache.get(piece);
@@ -137,9 +142,9 @@ export function buildSearchText(parts: {
   if (parts.scope) indexTokensOfPieces(parts.scope.slice(0, 2000), set);
   for (const e of parts.extra ?? []) if (e) indexTokensOfPieces(e, set);
   // tsvector lexemes may not exceed 2 KB; the 'simple' parser also splits on punctuation.
-  let out = '';
-  for (const t of set) if (t.length < 100) out = out ? out + ' ' + t : t;
-  return out;
+  const out: string[] = [];
+  for (const t of set) if (t.length < 100) out.push(t);
+  return out.join(' '); // one flat string (a chain of + would be flattened again by every reader)
 }
 
 /** The original, uncached buildSearchText (kept to test that the cached one gives the same text). */

@@ -13,6 +13,9 @@ import { organizationInputSchema, type OrganizationInput } from '../modules/orga
 import { prepareOrganizationRows } from '../modules/organizations/organizations.usecases.ts';
 import { createOrganizationsRepository } from '../modules/organizations/organizations.repository.ts';
 import { autoAttachForSeed } from './auto-attach.ts';
+import { seedSupplyLinks } from '../modules/supply/supply.seed.ts';
+import { runProposalsForAllChains } from '../modules/lists/lists.proposals.ts';
+import { seedPostings } from '../modules/postings/postings.seed.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEMO_DIR = join(ROOT, 'data', 'demo');
@@ -125,9 +128,22 @@ export async function seedDemo(db: Db, opts: { onProgress?: Progress; withAccoun
     const auto = await autoAttachForSeed(tx, { onProgress: (d, t) => p('挂链 attach', d, t) });
     summary.autoAttachments = auto;
 
-    // 4. demo accounts
+    // 4a. illustrative postings, pilot lines, instruments and slots (精准对接)
+    const mp = await seedPostings(tx);
+    summary.postings = mp.postings;
+    summary.instruments = mp.instruments;
+
+    // 4b. illustrative supply network of the Beijing automakers (区域配套率)
+    const supply = await seedSupplyLinks(tx);
+    summary.supplyLinks = supply.links;
+    p('配套 supply links', 1, 1);
+
     await tx.query(`insert into app_meta (key, value) values ('demo_seeded', now()::text)`);
   });
+
+  // 5. the three lists: proposals from the diagnostics of every chain (officials then decide)
+  const proposals = await runProposalsForAllChains(db, systemActor('diagnostics'));
+  summary.listProposals = proposals.reduce((n, r) => n + r.created, 0);
 
   const accounts = opts.withAccounts === false ? [] : await createDemoAccounts(db);
   summary.accounts = accounts.length;

@@ -37,6 +37,8 @@ export async function createServer(deps: ServerDeps, opts: CreateServerOptions =
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/api/')) return reply.status(404).send({ error: { code: 'http.not_found', message: `没有这个接口 / no route ${req.method} ${req.url.split('?')[0]}` } });
+    // a missing file (e.g. an old hashed bundle) is a 404; other paths are client-side routes
+    if (/\.[a-z0-9]+$/i.test(req.url.split('?')[0])) return reply.status(404).send({ error: { code: 'http.not_found', message: 'not found' } });
     return sendIndex(reply);
   });
 
@@ -97,7 +99,19 @@ export async function createServer(deps: ServerDeps, opts: CreateServerOptions =
   const webDir = opts.webDir === undefined ? resolve(deps.config.webDir) : opts.webDir;
   const hasWeb = !!webDir && existsSync(resolve(webDir, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: resolve(webDir!), prefix: '/', wildcard: false, index: false, maxAge: '1h' });
+    // wildcard: files are looked up per request, so a rebuilt web app is served without a restart.
+    await app.register(fastifyStatic, {
+      root: resolve(webDir!),
+      prefix: '/',
+      wildcard: true,
+      index: false,
+      cacheControl: false,
+      setHeaders(res, path) {
+        // hashed bundles never change; index.html is revalidated
+        if (/[\\/]assets[\\/]/.test(path)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        else res.setHeader('cache-control', 'no-cache');
+      },
+    });
     app.get('/', (_req, reply) => sendIndex(reply));
   } else {
     app.get('/', async (_req, reply) =>

@@ -4,6 +4,11 @@ import { registerAuditRoutes } from '../modules/audit/audit.routes.ts';
 import { registerReferenceRoutes } from '../modules/reference/reference.routes.ts';
 import { registerOrganizationRoutes } from '../modules/organizations/organizations.routes.ts';
 import { registerChainRoutes } from '../modules/chains/chains.routes.ts';
+import { registerPostingRoutes } from '../modules/postings/postings.routes.ts';
+import { registerMatchingRoutes } from '../modules/matching/matching.routes.ts';
+import { registerDiagnosticsRoutes } from '../modules/diagnostics/diagnostics.routes.ts';
+import { registerListRoutes } from '../modules/lists/lists.routes.ts';
+import { registerSupplyRoutes } from '../modules/supply/supply.routes.ts';
 
 /** Every module's routes. A new module adds one line here. */
 export const ROUTE_MODULES: Array<(app: App, deps: ServerDeps) => void> = [
@@ -12,4 +17,9 @@ export const ROUTE_MODULES: Array<(app: App, deps: ServerDeps) => void> = [
   registerReferenceRoutes,
   registerOrganizationRoutes,
   registerChainRoutes,
+  registerPostingRoutes,
+  registerMatchingRoutes,
+  registerDiagnosticsRoutes,
+  registerListRoutes,
+  registerSupplyRoutes,
 ];

@@ -74,6 +74,8 @@ describe(`chain maps (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(r.json().segmentId).toBe(ids['中游·部件']);
     const audit = (await tj.get(`/api/audit?entityType=chain&entityId=${ids.chain}`)).json();
     expect(audit[0].summary).toContain('催化剂 → 铂催化剂');
+    const kept = (await tj.get('/api/chains/h2-test')).json().nodes.find((n: any) => n.name === '铂催化剂');
+    expect(kept.keywords).toEqual(['催化剂']);
   });
 
   it('a Hebei official cannot edit a Tianjin-led chain', async () => {

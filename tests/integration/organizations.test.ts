@@ -116,6 +116,17 @@ describe(`organisations over HTTP (${process.env.TEST_DB ?? 'pglite'})`, () => {
     expect(stale.json().error.code).toBe('organizations.version_mismatch');
   });
 
+  it('a partial update leaves the fields it does not name untouched (lists included)', async () => {
+    const cur = (await bj.get(`/api/organizations/${bjOrgId}`)).json();
+    expect(cur.products.length).toBeGreaterThan(0);
+    const res = await bj.patch(`/api/organizations/${bjOrgId}`, { description: '只改简介' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().products).toEqual(cur.products);
+    expect(res.json().aliases).toEqual(cur.aliases);
+    const audit = (await bj.get(`/api/audit?entityType=organization&entityId=${bjOrgId}`)).json();
+    expect(Object.keys(audit[0].after)).toEqual(['description']);
+  });
+
   it('an enterprise user edits its own organisation only', async () => {
     const other = (await admin.post('/api/organizations', { kind: 'enterprise', name: '天津测试配套企业', divisionCode: '120114', uscc: USCC_OK2 })).json();
     await makeUser(s.db, 'ent', 'enterprise', { organizationId: bjOrgId });

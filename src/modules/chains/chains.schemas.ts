@@ -58,7 +58,7 @@ export const nodeInputSchema = z.object({
   description: z.string().trim().max(2000).nullable().optional(),
   position: z.number().int().min(0).optional(),
 });
-export const nodePatchSchema = nodeInputSchema.partial();
+export const nodePatchSchema = nodeInputSchema.partial().extend({ keywords: z.array(z.string().trim().min(1).max(50)).max(100).optional() });
 
 export const edgeInputSchema = z.object({
   fromNodeId: z.number().int().positive(),

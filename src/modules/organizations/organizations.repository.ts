@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/db.ts';
-import { copyText } from '../../db/db.ts';
+import { copyText } from '../../db/copy.ts';
 import type { Region } from '../accounts/accounts.schemas.ts';
 import type { OrganizationListQuery, OrganizationSummary, OrgKind } from './organizations.schemas.ts';
 import { queryTokens } from '../../lib/text.ts';
@@ -242,6 +242,22 @@ export function createOrganizationsRepository(db: Queryable) {
       );
       const total = byRegionKind.reduce((s, r) => s + r.count, 0);
       return { total, byRegionKind, byDivision };
+    },
+
+    /**
+     * Bulk update: `lines` is COPY text of (id, every ORG_COLUMNS column) per row; the rows are
+     * staged in a temporary table (dropped at commit) and written with one UPDATE, which does what
+     * update() does row by row (all columns, version + 1, updated_at).
+     */
+    async updateFromCopy(lines: string): Promise<void> {
+      const cols = ORG_COLUMNS.map(([, c]) => c);
+      await db.query(`create temp table if not exists organizations_import_stage (like organizations including defaults) on commit drop`);
+      await db.query(`truncate organizations_import_stage`);
+      await db.copyRows('organizations_import_stage', ['id', ...cols], [lines]);
+      await db.query(
+        `update organizations o set ${cols.map((c) => `${c} = s.${c}`).join(', ')}, version = o.version + 1, updated_at = now()
+           from organizations_import_stage s where o.id = s.id`,
+      );
     },
 
     /** Bulk insert with COPY; rows must be validated already. */

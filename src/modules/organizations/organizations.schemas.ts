@@ -78,10 +78,16 @@ export const organizationInputSchema = z.object({
 });
 export type OrganizationInput = z.infer<typeof organizationInputSchema>;
 
+/** A partial update: absent fields stay as they are (no defaults here, so lists are never wiped). */
 export const organizationPatchSchema = organizationInputSchema
-  .omit({ source: true })
+  .omit({ source: true, sourceRef: true })
   .partial()
-  .extend({ version: z.number().int().positive().optional() });
+  .extend({
+    aliases: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
+    products: z.array(z.string().trim().min(1).max(200)).max(200).optional(),
+    tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
+    version: z.number().int().positive().optional(),
+  });
 export type OrganizationPatch = z.infer<typeof organizationPatchSchema>;
 
 export const placeSchema = z.object({
