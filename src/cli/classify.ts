@@ -24,9 +24,8 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import {
   companyText,
+  chainKgTrainOptions,
   groupCompanies,
-  industryAncestors,
-  industryKeywords,
   labelledExamples,
   loadCompanies,
   loadCompanyIndustries,
@@ -82,11 +81,7 @@ export async function runClassify(opts: ClassifyOptions): Promise<ClassifyResult
   const examples = labelledExamples([...labelReport.labels.keys()].sort(), data);
   if (!examples.length) throw new Error(`${opts.labels}: no usable labels`);
   const t0 = performance.now();
-  const model = trainClassifier(examples, {
-    ancestors: industryAncestors(industries),
-    keywordPrior: industryKeywords(industries),
-    ...opts.engine,
-  });
+  const model = trainClassifier(examples, { ...chainKgTrainOptions(industries), ...opts.engine });
   const trainMs = performance.now() - t0;
 
   const freq = new Map<string, number>();

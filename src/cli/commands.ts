@@ -5,6 +5,7 @@ import type { Actor } from '../modules/accounts/actor.ts';
 import type { progressBar } from './progress.ts';
 import { registerChainCommands } from './chain-commands.ts';
 import { registerSupplyCommands } from './supply-commands.ts';
+import { registerAttachCommands } from './attach-commands.ts';
 
 export interface CliContext {
   withDb<T>(purpose: string, fn: (db: Db, cfg: Config) => Promise<T>): Promise<T>;
@@ -13,7 +14,7 @@ export interface CliContext {
 }
 
 /** Module commands. Each module adds its file under src/cli/ and one line here. */
-const MODULE_COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [registerChainCommands, registerSupplyCommands];
+const MODULE_COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [registerChainCommands, registerSupplyCommands, registerAttachCommands];
 
 export function registerCommands(program: Command, ctx: CliContext) {
   for (const register of MODULE_COMMANDS) register(program, ctx);

@@ -3,6 +3,7 @@ import { dict } from '@node-rs/jieba/dict.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { detach } from './csv.ts';
 
 /**
  * Chinese text for search and matching: jieba with the project's domain dictionary
@@ -112,7 +113,7 @@ function indexTokensOfPieces(text: string, out: Set<string>): void {
     if (!toks) {
       toks = tokenizeForIndex(piece);
       if (pieceCache.size >= PIECE_CACHE_MAX) pieceCache.clear();
-      pieceCache.set(piece, toks);
+      pieceCache.set(detach(piece), toks);
     }
     for (const t of toks) out.add(t);
   }

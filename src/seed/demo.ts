@@ -12,7 +12,7 @@ import { createChainsRepository } from '../modules/chains/chains.repository.ts';
 import { organizationInputSchema, type OrganizationInput } from '../modules/organizations/organizations.schemas.ts';
 import { prepareOrganizationRows } from '../modules/organizations/organizations.usecases.ts';
 import { createOrganizationsRepository } from '../modules/organizations/organizations.repository.ts';
-import { autoAttachForSeed } from './auto-attach.ts';
+import { runAttach } from '../modules/attach/attach.usecases.ts';
 import { seedSupplyLinks } from '../modules/supply/supply.seed.ts';
 import { runProposalsForAllChains } from '../modules/lists/lists.proposals.ts';
 import { seedPostings } from '../modules/postings/postings.seed.ts';
@@ -125,8 +125,9 @@ export async function seedDemo(db: Db, opts: { onProgress?: Progress; withAccoun
     // 3. attachments named in the data (seed-facts organisations), then keyword-based ones
     const explicit = await seedExplicitAttachments(tx, actor);
     summary.explicitAttachments = explicit;
-    const auto = await autoAttachForSeed(tx, { onProgress: (d, t) => p('挂链 attach', d, t) });
-    summary.autoAttachments = auto;
+    const auto = await runAttach({ db: tx }, actor, { onProgress: (d, t) => p('挂链 attach', d, t) });
+    summary.autoAttachments = auto.totals.confirmed;
+    summary.autoReview = auto.totals.review;
 
     // 4a. illustrative postings, pilot lines, instruments and slots (精准对接)
     const mp = await seedPostings(tx);
@@ -197,6 +198,7 @@ export const DEMO_ACCOUNTS: Array<{ username: string; displayName: string; role:
   { username: 'tj_official', displayName: '天津市工信局 演示', role: 'official', region: 'TJ', note: '天津官员 Tianjin official' },
   { username: 'he_official', displayName: '河北省工信厅 演示', role: 'official', region: 'HE', note: '河北官员 Hebei official' },
   { username: 'jinya', displayName: '津亚电子 演示', role: 'enterprise', org: '津亚电子', note: '企业用户 enterprise (津亚电子)' },
+  { username: 'startup', displayName: '天开有仪 演示', role: 'enterprise', org: '天开有仪', note: '天开园初创企业 start-up (天开有仪)' },
   { username: 'tib_pilot', displayName: '天津工业生物所 中试平台 演示', role: 'provider', org: '中国科学院天津工业生物技术研究所', note: '服务机构 provider (pilot platform)' },
 ];
 

@@ -105,6 +105,8 @@ export async function createServer(deps: ServerDeps, opts: CreateServerOptions =
       prefix: '/',
       wildcard: true,
       index: false,
+      // the build writes .br and .gz beside each text asset (vite.config.ts): sent as Content-Encoding
+      preCompressed: true,
       cacheControl: false,
       setHeaders(res, path) {
         // hashed bundles never change; index.html is revalidated

@@ -9,6 +9,7 @@ import { registerMatchingRoutes } from '../modules/matching/matching.routes.ts';
 import { registerDiagnosticsRoutes } from '../modules/diagnostics/diagnostics.routes.ts';
 import { registerListRoutes } from '../modules/lists/lists.routes.ts';
 import { registerSupplyRoutes } from '../modules/supply/supply.routes.ts';
+import { registerAttachRoutes } from '../modules/attach/attach.routes.ts';
 
 /** Every module's routes. A new module adds one line here. */
 export const ROUTE_MODULES: Array<(app: App, deps: ServerDeps) => void> = [
@@ -22,4 +23,5 @@ export const ROUTE_MODULES: Array<(app: App, deps: ServerDeps) => void> = [
   registerDiagnosticsRoutes,
   registerListRoutes,
   registerSupplyRoutes,
+  registerAttachRoutes,
 ];

@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { layoutChain, nodePixel } from '../../web/src/chain/layout.ts';
@@ -173,7 +174,11 @@ describe('ChainAtlas in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/q=/);
     const rows = page.locator('[data-testid=org-table] tbody tr.ant-table-row');
-    await rows.first().waitFor();
+    // The table keeps the previous rows while the search loads: wait for the filtered ones.
+    await page.waitForFunction(() => {
+      const first = document.querySelector('[data-testid=org-table] tbody tr.ant-table-row');
+      return !!first && (first.textContent ?? '').includes('天津');
+    }, null, { timeout: 15_000 });
     expect(await rows.count()).toBeGreaterThan(0);
 
     // Pick a row whose organisation has a location (to check its map) and that this official may edit.
@@ -283,6 +288,38 @@ describe('ChainAtlas in Chromium', () => {
     await page.goto(`${platform!.url}/organizations`);
     await page.waitForURL(/\/login$/);
     expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+  });
+
+  it('keeps the first page light: the login page loads < 350 KB of gzipped JS, compressed on the wire, no charts', async () => {
+    // A fresh context: nothing cached. Every script the login page loads is counted at its gzip size.
+    const ctx = await browser!.newContext({ locale: 'zh-CN' });
+    const p = await ctx.newPage();
+    const scripts: Array<{ url: string; encoding: string; raw: number; gz: number }> = [];
+    const pending: Promise<void>[] = [];
+    p.on('response', (r) => {
+      if (r.request().resourceType() !== 'script') return;
+      pending.push(
+        (async () => {
+          const body = await r.body();
+          scripts.push({ url: r.url(), encoding: (await r.allHeaders())['content-encoding'] ?? '', raw: body.length, gz: gzipSync(body, { level: 9 }).length });
+        })(),
+      );
+    });
+    try {
+      await p.goto(`${platform!.url}/login`, { waitUntil: 'networkidle' });
+      await visible(p, '[data-testid=login-submit]');
+      await Promise.all(pending);
+      const total = scripts.reduce((n, s) => n + s.gz, 0);
+      console.log(`login page: ${scripts.length} scripts, ${(total / 1024).toFixed(0)} KB gzipped`);
+      expect(scripts.length).toBeGreaterThan(0);
+      expect(total, scripts.map((s) => `${s.url} ${s.gz}`).join('\n')).toBeLessThan(350 * 1024);
+      // Sent compressed (the build writes .br/.gz beside each asset of 1 KB or more).
+      for (const s of scripts.filter((x) => x.raw >= 1024)) expect(s.encoding, s.url).toMatch(/^(br|gzip)$/);
+      // The heavy chart library is loaded lazily, never by the login page.
+      expect(scripts.some((s) => /EChart|echarts/i.test(s.url))).toBe(false);
+    } finally {
+      await ctx.close();
+    }
   });
 
   it('refuses a second server on the same data directory with a clear message (exit code 3)', async () => {

@@ -7,7 +7,7 @@ import type { Db } from '../../src/db/db.ts';
 import { systemActor } from '../../src/modules/accounts/actor.ts';
 import { seedDemo } from '../../src/seed/demo.ts';
 import { seedSupplyLinks } from '../../src/modules/supply/supply.seed.ts';
-import { getOutsideNodes, getSupplierMap, getSupplyRate } from '../../src/modules/supply/supply.usecases.ts';
+import { getOutsideNodes, getSupplierMap, getSupplyRate, listSupplyBuyers } from '../../src/modules/supply/supply.usecases.ts';
 
 // The ILLUSTRATIVE demo network (data/demo/supply-links.json) against the figures of seed-facts §2.
 let db: Db;
@@ -55,6 +55,16 @@ describe(`demo supply network (${process.env.TEST_DB ?? 'pglite'})`, () => {
     const battery = r.nodes.find((n) => n.nodeName === '动力电池')!;
     expect(battery.inside.links).toBe(0);
     expect(battery.outsideSuppliers.map((s) => s.shortName)).toContain('宁德时代');
+  });
+
+  it('lists the buyers with supply links (the three Beijing automakers), largest first', async () => {
+    const buyers = await listSupplyBuyers({ db }, actor, {});
+    expect(buyers.map((b) => b.shortName ?? b.name).sort()).toEqual(['北京奔驰', '小米汽车', '理想汽车'].sort());
+    expect(buyers.every((b) => b.region === 'BJ')).toBe(true);
+    expect(buyers.find((b) => b.shortName === '北京奔驰')!.years).toEqual([2021, 2022, 2023, 2024, 2025]);
+    expect(await listSupplyBuyers({ db }, actor, { region: 'TJ' })).toEqual([]);
+    const own = await listSupplyBuyers({ db }, { ...actor, role: 'enterprise', organizationId: await orgId('小米汽车') }, {});
+    expect(own.map((b) => b.shortName)).toEqual(['小米汽车']);
   });
 
   it('marks every demo link as illustrative', async () => {

@@ -17,6 +17,9 @@ const OrganizationsPage = lazy(() => import('./pages/OrganizationsPage'));
 const OrganizationPage = lazy(() => import('./pages/OrganizationPage'));
 const MatchingRoutes = lazy(() => import('./pages/matching/MatchingRoutes'));
 const SupplyRatePage = lazy(() => import('./pages/supply/SupplyRatePage'));
+const ListsRoutes = lazy(() => import('./pages/lists/ListsRoutes'));
+const PlanPage = lazy(() => import('./pages/lists/PlanPage'));
+const ReviewPage = lazy(() => import('./pages/review/ReviewPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 
 export const theme = {
@@ -54,10 +57,13 @@ export function App() {
               <Route index element={<DashboardPage />} />
               <Route path="chains" element={<ChainsPage />} />
               <Route path="chains/:code" element={<ChainPage />} />
+              <Route path="chains/:code/plan" element={<PlanPage />} />
               <Route path="organizations" element={<OrganizationsPage />} />
               <Route path="organizations/:id" element={<OrganizationPage />} />
               <Route path="matching/*" element={<MatchingRoutes />} />
               <Route path="supply-rate" element={<SupplyRatePage />} />
+              <Route path="lists/*" element={<ListsRoutes />} />
+              <Route path="review" element={<ReviewPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

@@ -14,7 +14,7 @@
  * Pure functions over strings, plus thin `load*` wrappers that read files.
  */
 import { readFileSync } from 'node:fs';
-import type { TrainingExample } from './classifier.ts';
+import type { TrainingExample, TrainOptions } from './classifier.ts';
 
 export interface ChainKgCompany {
   /** The code exactly as written in company.json (e.g. `301079` or `600373.SH`). */
@@ -163,6 +163,22 @@ export function industryAncestors(table: IndustryTable): Record<string, string[]
   const out: Record<string, string[]> = {};
   for (const ind of table.level3) out[ind.code] = [level2Of(ind.code), level1Of(ind.code)];
   return out;
+}
+
+/**
+ * The engine options for Shenwan industries on chain-kg (used by `chain-atlas classify` and
+ * eval/attach.ts): the taxonomy's hierarchy and label names, and character 1–2-grams of product
+ * names instead of jieba words — measured on 5-fold cross-validation, words add nothing on top of
+ * the characters here (57.3 ± 0.8 vs 57.5 ± 1.1 % level-3 top-1) and cost a third of the
+ * prediction time (one segmenter call per organisation).
+ */
+export function chainKgTrainOptions(table: IndustryTable): TrainOptions {
+  return {
+    ancestors: industryAncestors(table),
+    keywordPrior: industryKeywords(table),
+    wordWeight: 0,
+    charWeight: 1,
+  };
 }
 
 /* ------------------------------------------------------------------ companies */

@@ -186,6 +186,66 @@ describe('attach classifier — serialisation and the re-ranked model', () => {
   });
 });
 
+describe('attach classifier — linear scorer (logistic regression)', () => {
+  // separable toy problem: each label has its own product words; names carry nothing
+  const words: Record<string, string[]> = {
+    battery: ['动力电池', '储能电池', '锂电池', '电芯'],
+    liquor: ['浓香型白酒', '酱香型白酒', '黄酒', '基酒'],
+    meddev: ['监护仪', '心脏支架', '呼吸机', '血压计'],
+  };
+  const toy: TrainingExample[] = [];
+  Object.entries(words).forEach(([label, ws]) => {
+    for (let i = 0; i < 12; i++) {
+      toy.push(ex(`${label}${i}`, label, `公司${label}${i}`, [[ws[i % ws.length], 0.7], [ws[(i + 1) % ws.length], 0.3]]));
+    }
+  });
+  const items: Array<[ItemText, string]> = [
+    [{ name: '某公司', products: [{ name: '锂电池', weight: 1 }] }, 'battery'],
+    [{ name: '某公司', products: [{ name: '黄酒', weight: 0.6 }, { name: '基酒', weight: 0.4 }] }, 'liquor'],
+    [{ name: '某公司', products: [{ name: '呼吸机', weight: 1 }] }, 'meddev'],
+  ];
+
+  it('is off by default', () => {
+    expect(trainClassifier(toy).data.linear ?? null).toBeNull();
+  });
+
+  it('learns a separable problem on its own and survives a JSON round trip', () => {
+    // the other base scorers (almost) silenced: the ranking is the linear scorer's
+    const model = trainClassifier(toy, { linear: true, linearWeight: 1, knnWeight: 0, centroidWeight: 1e-9, keywordWeight: 0 });
+    const lin = model.data.linear;
+    expect(lin).toBeTruthy();
+    expect(lin?.fit.top1).toBe(1);
+    for (const [item, label] of items) {
+      const preds = predict(model, item, 3);
+      expectWellFormed(preds, 3);
+      expect(preds[0].label).toBe(label);
+      expect(preds[0].score).toBeGreaterThan(0.5);
+    }
+    const loaded = loadModel(JSON.stringify(serializeModel(model)));
+    for (const [item] of items) expect(predict(loaded, item, 3)).toEqual(predict(model, item, 3));
+  });
+
+  it('feeds the re-ranker, which is fitted on out-of-fold linear scores, and survives a JSON round trip', () => {
+    const train = synthetic(120);
+    const model = trainClassifier(train, { linear: true, linearWeight: 0.3 });
+    expect(model.data.linear).toBeTruthy();
+    expect(model.data.reranker?.featureNames).toContain('lin_p');
+    const probe: ItemText[] = [
+      { name: '新公司', products: [{ name: '动力电池', weight: 0.7 }, { name: '租赁', weight: 0.3 }] },
+      { name: '某医疗', products: [{ name: '监护仪', weight: 0.5 }, { name: '呼吸机', weight: 0.5 }] },
+    ];
+    expect(predict(model, probe[0], 1)[0].label).toBe('电池');
+    expect(predict(model, probe[1], 1)[0].label).toBe('器械');
+    const loaded = loadModel(JSON.parse(JSON.stringify(serializeModel(model))));
+    for (const it of probe) {
+      expectWellFormed(predict(model, it, 3), 3);
+      expect(predict(loaded, it, 3)).toEqual(predict(model, it, 3));
+      expect(rank(loaded, it, 4)).toEqual(rank(model, it, 4));
+    }
+    expect(JSON.stringify(serializeModel(trainClassifier(train, { linear: true, linearWeight: 0.3 })))).toBe(JSON.stringify(serializeModel(model)));
+  });
+});
+
 describe('chain-kg loaders', () => {
   it('normalises company codes', () => {
     expect(normalizeCode('301079')).toBe('301079.SZ');

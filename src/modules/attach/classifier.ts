@@ -6,44 +6,105 @@
  * project's jieba segmenter (src/lib/text.ts, domain dictionary) and can be replaced with
  * `options.tokenizer`.
  *
+ * ## API
+ * - `trainClassifier(examples, options?) → Model`; `options.keywordPrior` (label → keywords) adds
+ *   keyword-defined labels, which work with zero examples; `options.ancestors` (label → parents)
+ *   lets a taxonomy's hierarchy help rare labels.
+ * - `predict(model, item, k) → [{ label, score, evidence[] }]`, best first; `rank` is the same
+ *   without evidence; `labelDistribution` gives every label's score (for roll-ups).
+ * - `serializeModel(model)` (a JSON-compatible object) and `loadModel(json)`: identical predictions.
+ *
  * ## Representation
  * An organisation is a sparse TF-IDF vector (sublinear TF, L2-normalised) over
  * - `w:` jieba search-mode words of product names (business-scope words share this space, lower weight),
- * - `p:` whole product names, `c:` character 1–3-grams of product names (unseen compounds still match),
- * - `n:` words of the short and full name, `m:` character 1–2-grams of the short name,
+ * - `p:` whole product names, `c:` character 1–2-grams of product names (unseen compounds still match),
+ * - `n:` words of the short and full name, `m:` character 1–2-grams of the short name, `x:` its last two
+ *   characters (药业, 银行, 电子…),
  * - `i:` prefixes of an industry code (`C3841` → C, C3, C38, C384, C3841).
- * A product counts `productBase + revenueBoost · min(weight, 1)`; weights are noisy, so: exactly 0.001
- * (an item taken from the business scope) counts `scopeItemFactor`, weight ≤ 0 (eliminations)
- * `nonPositiveFactor`, no weight `unweightedFactor`.
+ * A product counts `productBase + revenueBoost · min(weight, 1)`. The weights are noisy, so: exactly
+ * 0.001 (an item taken from the business scope) counts `scopeItemFactor`, weight ≤ 0 (eliminations)
+ * `nonPositiveFactor`, no weight `unweightedFactor`. The "main products" (weight ≥ half the largest
+ * revenue weight) are also scored on their own.
  *
  * ## Scoring (two stages)
- * 1. Base scorers give every label evidence: kNN over the labelled examples (cosine, similarity-
- *    weighted vote of the `knnK` nearest), per-label centroids (Rocchio; a label's keywords are folded
- *    in as a pseudo-document, so keyword-only labels have a centroid too), centroids of ancestor
- *    labels (`ancestors`, e.g. L3 → [L2, L1]) and direct keyword matches (`keywordPrior`) in products,
- *    names and scope. Their sum ranks the candidates (the best `candidates` labels).
- * 2. A stacked re-ranker — a conditional-logit model over ~20 per-(item, label) features of the base
- *    scorers (kNN share and best similarity, centroid cosine split by signal, ancestor scores, keyword
- *    matches, label frequency) — is trained on *out-of-fold* base scores (K-fold cross-fitting
- *    inside the training examples) and then applied on top of base scorers trained on all examples.
- *    It has one extra "none of the candidates" outcome.
+ * 1. Base scorers: kNN over the labelled examples (cosine over the rarer terms — a term in more than
+ *    `knnMaxDf` of the examples does not decide who is a neighbour —, similarity-weighted vote of the
+ *    `knnK` nearest), per-label centroids (Rocchio; a label's keywords are folded in as a
+ *    pseudo-document, so keyword-only labels have a centroid too), the centroids of its ancestors
+ *    (`ancestors`, e.g. L3 → [L2, L1]) and direct keyword matches (`keywordPrior`) in products, names
+ *    and scope. Their weighted sum picks the `candidates` best labels.
+ *    Optional (`linear`, off by default): a linear scorer — multinomial logistic regression over the
+ *    same example vectors (weights only for the (term, label) pairs seen in training, bias per
+ *    label; AdaGrad, `linearEpochs` seeded passes averaged over the second half, L2 `linearL2`);
+ *    its probability is added with `linearWeight` to the base score of the labels that have evidence.
+ * 2. A stacked re-ranker — a conditional-logit model over ~35 per-(item, label) features of the base
+ *    scorers (kNN share and similarities, centroid cosine per signal and for the main products,
+ *    ancestor scores, keyword matches, label frequency, a few products of these) — is fitted on
+ *    *out-of-fold* base scores (K-fold cross-fitting inside the training examples) and applied on top
+ *    of base scorers trained on all examples. It has one extra "none of the candidates" outcome.
+ *    With the linear scorer it also gets its probability, log-probability, probability relative to
+ *    the best label, inverse rank among all labels, probability × kNN share and the probability
+ *    summed over the label's ancestor groups (the linear scorer is trained inside each
+ *    cross-fitting fold too, so these are out-of-fold as well).
  *
  * ## Scores and thresholds
- * With the re-ranker, `score` = its softmax probability: fitted by maximum likelihood on out-of-fold
- * data, so it reads as an estimated probability that the label is the right one (the "none"
- * outcome takes the mass of labels outside the candidates, so scores of one item sum to ≤ 1). A
- * threshold such as 0.5 therefore means "more likely right than wrong"; eval/attach.ts prints the
- * reliability table (share right per score bin) for chain-kg. With fewer than
- * `rerankMinExamples` examples (e.g. keyword-only taxonomies) the re-ranker cannot be fitted and
- * `score = softmax(base / temperature)` over all labels — still in [0, 1] and monotone in the
- * evidence, but only a ranking, not a probability.
+ * With the re-ranker, `score` = its softmax probability, fitted by maximum likelihood on
+ * out-of-fold data: an estimated probability that the label is the right one (the "none" outcome
+ * keeps the mass of labels outside the candidates, so the scores of one item sum to ≤ 1). A
+ * threshold of 0.5 therefore means "more likely right than wrong"; eval/attach.ts prints the
+ * reliability table (share right per score bin) for chain-kg, where it holds to a few points.
+ * With fewer than `rerankMinExamples` examples (e.g. keyword-only taxonomies) there is no re-ranker
+ * and `score = softmax(base / temperature)` over all labels: in [0, 1] and monotone in the evidence,
+ * but a ranking, not a probability — calibrate a threshold on a few checked items first.
  *
- * Only labels with evidence are returned; each carries the evidence that produced it: the item's
- * products / name words / scope words that matched the label (`via` = the sub-term or keyword that
- * matched), and the nearest labelled examples of that label (`signal: 'example'`, `via` = the
- * example's name, `term` = the strongest shared term).
+ * ## Evidence
+ * Only labels with evidence are returned, and each carries it: the item's products, name words and
+ * scope words that matched the label (`signal` product/name/scope/industry; for a product `term` is
+ * the product name and `via` the word or characters that matched, or `keyword:<kw>` for a keyword
+ * match), and the nearest labelled examples of that label (`signal: 'example'`, `via` = the example's
+ * name, `term` = the strongest shared term). `weight` is the contribution to the base score.
+ *
+ * Prediction is synchronous and reuses per-model scratch arrays: one model must not be used from
+ * two threads at once (worker threads each load their own copy).
+ *
+ * ## Measured
+ * `npm run eval:attach -- --folds 5 --no-name-baseline --set …` (chain-kg, Shenwan level 3, seed
+ * 20211019, 5-fold mean ± sd; "products" = companies with products, n ≈ 587 per fold; train = mean
+ * per fold; pred/s = predict() with evidence, unseen items, wall / CPU, on a shared 2-core machine:
+ * ± 20 % between runs).
+ * Linear-scorer runs use rate 1, L2 1e-4 unless noted.
+ *
+ * | options                                                   | products top-1 / top-3  | all top-1 / top-3 | train  | pred/s        |
+ * |-----------------------------------------------------------|-------------------------|-------------------|--------|---------------|
+ * | defaults                                                  | 57.5 ± 1.1 / 79.1 ± 0.6 | 51.0 / 71.4       | 6.0 s  | 4,393 / 4,433 |
+ * | linear, linearWeight 0, 10 passes, last iterate ¹         | 57.1 ± 1.3 / 79.8 ± 0.5 | 50.6 / 72.0       | 23.3 s | 2,679 / 3,079 |
+ * | linear, linearWeight 1, 5 passes, last iterate ¹          | 56.9 ± 1.4 / 79.5 ± 0.8 | 50.6 / 71.6       | 16.1 s | 2,779 / 3,275 |
+ * | linear, linearWeight 0.3, 6 passes averaged ¹             | 56.8 ± 0.8 / 79.6 ± 0.8 | 50.6 / 71.9       | 12.1 s | 3,384 / 3,335 |
+ * | linear (current features ²), linearWeight 0, 6 passes     | 56.9 ± 1.3 / 79.3 ± 1.1 | 50.7 / 71.6       | 13.7 s | 3,319 / 3,366 |
+ * | same, rerankL2 0.05                                       | 56.8 ± 0.8 / 79.5 ± 1.1 | 50.5 / 71.6       | 17.8 s | 2,876 / 3,089 |
+ * | linear ², linearWeight 0.3, rate 0.5, L2 1e-3, 6 passes   | 57.2 ± 1.0 / 79.2 ± 1.0 | 50.9 / 71.6       | 14.7 s | 3,398 / 3,440 |
+ * | knnK 10                                                   | 57.9 ± 1.3 / 79.3 ± 0.9 | 51.4 / 71.6       | 4.8 s  | 4,794 / 4,741 |
+ * | knnK 25                                                   | 57.9 ± 1.2 / 79.0 ± 1.1 | 51.4 / 71.4       | 4.9 s  | 4,484 / 4,442 |
+ * | candidates 50                                             | 57.6 ± 1.3 / 78.9 ± 0.8 | 51.1 / 71.4       | 8.4 s  | 4,032 / 4,337 |
+ * | wordWeight 0.5 (chain-kg options have 0)                  | 57.8 ± 1.2 / 79.1 ± 0.9 | 51.3 / 71.4       | 6.0 s  | 3,129 / 3,054 |
+ * | knnK 10, wordWeight 0.5                                   | 57.7 ± 1.4 / 79.3 ± 1.0 | 51.1 / 71.5       | 7.0 s  | 2,896 / 3,021 |
+ * | nameWeight 1                                              | 57.4 ± 1.0 / 78.7 ± 0.7 | 50.6 / 70.3       | 4.6 s  | 4,862 / 4,806 |
+ * | knnMaxDf 0.03                                             | 56.9 ± 1.4 / 78.6 ± 1.3 | 50.6 / 71.0       | 6.1 s  | 3,896 / 4,218 |
+ * | rerankFolds 10                                            | 57.6 ± 0.9 / 79.1 ± 0.9 | 51.1 / 71.4       | 10.7 s | 3,701 / 4,396 |
+ * | rerankL2 3e-3                                             | 57.6 ± 1.2 / 79.1 ± 0.8 | 51.1 / 71.4       | 6.7 s  | 4,039 / 4,320 |
+ * | rerankL2 0.05                                             | 57.8 ± 1.0 / 79.0 ± 0.9 | 51.2 / 71.2       | 6.5 s  | 5,089 / 5,047 |
+ * | industryWeight 2 (chain-kg items have no industry code)   | 57.5 ± 1.1 / 79.1 ± 0.6 | 51.0 / 71.4       | 6.7 s  | 4,157 / 4,345 |
+ * | knnPower 1                                                | 57.2 ± 0.9 / 78.8 ± 1.0 | 51.0 / 71.0       | 6.9 s  | 4,831 / 4,780 |
+ * | examplePrune 0.01                                         | 57.5 ± 1.1 / 79.1 ± 0.6 | 51.1 / 71.4       | 5.7 s  | 4,879 / 4,872 |
+ * | defaults, re-run with the linear scorer's code in (off)   | 57.5 ± 1.1 / 79.1 ± 0.6 | 51.0 / 71.4       | 7.0 s  | 4,167 / 4,437 |
+ * ¹ re-ranker without the lin_anc1/lin_anc2 features; ² with them (the code as it is).
+ * The linear scorer alone (one 80/20 split, no re-ranker) is weaker than the base scorers (L3 top-1 with
+ * products 47–49 % vs 50.0 %; a dense variant with weights for every label, 47.1 %) but
+ * complementary to them (base + linear, linearWeight 1: 54.1 %); with the re-ranker it adds
+ * 0.1–0.7 points of top-3 but loses 0.3–0.7 of top-1 in every variant tried, so it stays off.
+ * No setting tried gains more than 0.4 points of top-1 (fold-to-fold sd ≈ 1): defaults unchanged.
  */
-import { jieba, tokenizeForIndex } from '../../lib/text.ts';
+import { tokenizeForIndex } from '../../lib/text.ts';
 
 /* ================================================================== public types */
 
@@ -92,8 +153,6 @@ export interface FeatureOptions {
   nameCharNgrams: number[];
   /** The last two characters of the short name as one term (0 = off). */
   nameSuffixWeight: number;
-  /** Drop place names (jieba tag ns) from name words. */
-  dropPlaces: boolean;
   /** Each business-scope word (same space as product words). */
   scopeWeight: number;
   /** Each industry-code prefix. */
@@ -140,6 +199,24 @@ export interface ScoringOptions {
   centroidPrune: number;
   /** Softmax temperature of the base score when there is no re-ranker. */
   temperature: number;
+  /**
+   * Train the linear scorer: a multinomial logistic regression over the example vectors (see
+   * "Scoring" above). Its probability is added to the base score (`linearWeight`) and, with the
+   * re-ranker, gives it features. Off by default: it did not improve chain-kg (see "Measured").
+   */
+  linear: boolean;
+  /** Base-score weight of the linear scorer's probability (labels with other evidence only). */
+  linearWeight: number;
+  /** AdaGrad passes over the examples. */
+  linearEpochs: number;
+  /** AdaGrad learning rate. */
+  linearRate: number;
+  /** L2 penalty (applied to the weights an example touches). */
+  linearL2: number;
+  /** Terms in fewer examples than this get no weights. */
+  linearMinDf: number;
+  /** Weights below this (absolute) are not stored. */
+  linearPrune: number;
 }
 
 export interface TrainOptions extends Partial<FeatureOptions>, Partial<ScoringOptions> {
@@ -164,13 +241,12 @@ export interface TrainOptions extends Partial<FeatureOptions>, Partial<ScoringOp
 export const DEFAULT_FEATURES: FeatureOptions = {
   wordWeight: 1,
   wholeWeight: 1,
-  charWeight: 0.3,
+  charWeight: 0.6,
   charNgrams: [1, 2],
   nameWeight: 2,
   nameCharWeight: 1,
   nameCharNgrams: [1, 2],
   nameSuffixWeight: 1,
-  dropPlaces: false,
   scopeWeight: 0.3,
   industryWeight: 1,
   productBase: 1,
@@ -196,6 +272,13 @@ export const DEFAULT_SCORING: ScoringOptions = {
   examplePrune: 0.02,
   centroidPrune: 0.01,
   temperature: 0.06,
+  linear: false,
+  linearWeight: 0,
+  linearEpochs: 6,
+  linearRate: 1,
+  linearL2: 1e-4,
+  linearMinDf: 2,
+  linearPrune: 1e-3,
 };
 
 /* ================================================================== serialised form */
@@ -218,9 +301,19 @@ interface RerankerData {
   fit: { rows: number; logLik: number; top1: number };
 }
 
+interface LinearData {
+  /** vocabulary id of each weight row */
+  features: number[];
+  /** row r (term features[r]) → label indices (cols) and weights (vals) */
+  weights: Csr;
+  bias: number[];
+  /** last pass: mean log-likelihood and top-1 accuracy on the training examples, as they were scored during it */
+  fit: { epochs: number; logLik: number; top1: number };
+}
+
 export interface SerializedModel {
   format: 'chainatlas.attach.classifier';
-  version: 2;
+  version: 3;
   features: FeatureOptions;
   scoring: ScoringOptions;
   labels: string[];
@@ -239,9 +332,9 @@ export interface SerializedModel {
   ancestorLevels: Array<{ groupOfLabel: number[]; coef: number[]; groups: number }>;
   /** normalised keyword → label indices */
   keywords: Array<[string, number[]]>;
-  /** label × feature: each label's keyword pseudo-document (L2-normalised; empty rows without keywords) */
-  keywordDocs: Csr;
   reranker: RerankerData | null;
+  /** the linear scorer (`scoring.linear`), absent or null when off */
+  linear?: LinearData | null;
 }
 
 /* ================================================================== runtime model */
@@ -257,27 +350,41 @@ interface Runtime {
   L: number;
   N: number;
   vocabIndex: Map<string, number>;
+  /** character 1-/2-grams of products (c:) and names (m:), as numeric tables: [c1, c2, m1, m2] */
+  gramTables: GramTable[];
+  /** feature family of each vocabulary term (FAM_WORD terms become FAM_SCOPE when they come from the scope) */
+  vocabFam: Int8Array;
   idf: Float64Array;
   postOff: Int32Array;
   postDoc: Int32Array;
-  postVal: Float64Array;
+  postVal: Float32Array;
   exLabel: Int32Array;
   exOff: Int32Array;
   exCols: Int32Array;
-  exVals: Float64Array;
+  exVals: Float32Array;
   cenOff: Int32Array;
   cenLab: Int32Array;
-  cenVal: Float64Array;
+  cenVal: Float32Array;
   anc: Array<{ groupOfLabel: Int32Array; G: number; coef: Float64Array }>;
   logPrior: Float64Array;
   hasExamples: Uint8Array;
   keywords: Map<string, Int32Array>;
+  /** every prefix of every keyword (including the keywords) */
+  kwPrefixes: Set<string>;
   kwMaxLen: number;
-  kwDocOff: Int32Array;
-  kwDocLab: Int32Array;
-  kwDocVal: Float64Array;
   tokenize: (text: string) => string[];
   tokCache: Map<string, string[]>;
+  keyCache: Map<string, string[]>;
+  /** re-ranker weights with the standardisation folded in: score = rerankB + Σ rerankW·x */
+  rerankW: Float64Array | null;
+  rerankB: number;
+  /** re-ranker feature count (the linear-scorer features are there only with a linear scorer) */
+  nf: number;
+  /** linear scorer by vocabulary id: weights of term f at linOff[f]..linOff[f+1] (null = off) */
+  linOff: Int32Array | null;
+  linLab: Int32Array;
+  linVal: Float32Array;
+  linBias: Float64Array;
   accDoc: Float64Array;
   touched: Int32Array;
   scratch: Scratch;
@@ -296,15 +403,19 @@ interface Scratch {
   kwName: Float64Array;
   kwScope: Float64Array;
   kwExact: Float64Array;
-  cenKw: Float64Array;
-  prodVote: Float64Array;
-  /** product × label centroid scores (MAX_VOTING_PRODUCTS × L) */
-  prodScore: Float64Array;
+  lin: Float64Array;
   anc: Float64Array[];
   ancGroup: Float64Array[];
   topDoc: Int32Array;
   topSim: Float64Array;
   groupShare: Float64Array;
+  /** per vocabulary term, while extracting one item (all zero in between) */
+  featV: Float64Array;
+  featSrcV: Float64Array;
+  featSig: Int8Array;
+  featSrc: string[];
+  /** per vocabulary term: its position in the current query vector, -1 otherwise */
+  qpos: Int32Array;
 }
 
 /* ================================================================== text features */
@@ -326,8 +437,6 @@ const N_FAM = 6;
 
 interface Feat {
   v: number;
-  /** vocabulary index (prediction only; -1 while training) */
-  id: number;
   sig: number;
   /** the item text the term came from (a product name, a name, a scope word) */
   src: string;
@@ -341,12 +450,8 @@ export function normalizeTerm(s: string): string {
   return s.replace(STRIP, '').toLowerCase();
 }
 
-function charNgramsOf(chars: string[], n: number, out: Set<string>): void {
-  for (let i = 0; i + n <= chars.length; i++) {
-    let g = chars[i];
-    for (let j = 1; j < n; j++) g += chars[i + j];
-    out.add(g);
-  }
+function codePoints(chars: string[]): number[] {
+  return chars.map((c) => c.codePointAt(0) as number);
 }
 
 /** Corporate boilerplate at the end of a name. */
@@ -369,40 +474,208 @@ function tokensCached(rt: TokenizerState, text: string): string[] {
   return t;
 }
 
+/**
+ * The distinct `w:` term keys of a product name, memoised: the same key strings come back each time,
+ * so their hashes are computed once.
+ */
+function wordKeys(rt: TokenizerState, text: string): string[] {
+  let keys = rt.keyCache.get(text);
+  if (!keys) {
+    keys = [...new Set(tokensCached(rt, text))].map((t) => 'w:' + t);
+    if (rt.keyCache.size > 200_000) rt.keyCache.clear();
+    rt.keyCache.set(text, keys);
+  }
+  return keys;
+}
+
+/** A word the segmenter keeps whole and no product name contains: separates texts in one call. */
+const SEP = 'zqxsepzqx';
+
+/**
+ * Tokenizes the texts that are not cached yet in one segmenter call (the default jieba tokenizer
+ * segments the pieces between non-Chinese characters independently, so this gives the same words as
+ * one call per text, with one native call instead of many). Falls back to one call per text when
+ * the separators do not come back as expected (e.g. a custom tokenizer).
+ */
+function prefetchTokens(rt: TokenizerState, texts: string[]): void {
+  const todo = [...new Set(texts.filter((t) => !rt.tokCache.has(t)))];
+  if (todo.length < 2 || rt.tokenize !== defaultTokenizer) return;
+  const tokens = rt.tokenize(todo.join(` ${SEP} `));
+  const parts: string[][] = [[]];
+  for (const t of tokens) {
+    if (t === SEP) parts.push([]);
+    else parts[parts.length - 1].push(t);
+  }
+  if (parts.length !== todo.length) return;
+  if (rt.tokCache.size > 200_000) rt.tokCache.clear();
+  todo.forEach((t, i) => rt.tokCache.set(t, parts[i]));
+}
+
 interface TokenizerState {
   tokenize: (text: string) => string[];
   tokCache: Map<string, string[]>;
+  keyCache: Map<string, string[]>;
 }
 
-function addFeat(map: Map<string, Feat>, key: string, v: number, sig: number, src: string, vocab?: Map<string, number>): void {
-  if (!(v > 0)) return;
-  const f = map.get(key);
-  if (!f) {
-    let id = -1;
-    if (vocab) {
-      const known = vocab.get(key);
-      if (known === undefined) return;
-      id = known;
-    }
-    map.set(key, { v, id, sig, src, srcV: v });
+/** Where extracted terms go: a map of every term (training) or the model's vocabulary (prediction). */
+interface FeatureSink {
+  add(key: string, v: number, sig: number, src: string): void;
+  /** a character 1- or 2-gram given as a number (see gramCode): `kind` 0 = product (`c:`), 1 = name (`m:`) */
+  addGram(kind: number, n: number, code: number, v: number, sig: number, src: string): void;
+}
+
+const GRAM_PREFIX = ['c:', 'm:'];
+
+/** 1-gram: its code point; 2-gram of two BMP characters: both UTF-16 units in one int32; else null. */
+function gramCode(cps: number[], i: number, n: number): number | null {
+  if (n === 1) return cps[i];
+  if (n !== 2) return null;
+  const a = cps[i];
+  const b = cps[i + 1];
+  return a > 0xffff || b > 0xffff ? null : (a << 16) | b;
+}
+
+function gramString(n: number, code: number): string {
+  return n === 1 ? String.fromCodePoint(code) : String.fromCharCode(code >>> 16, code & 0xffff);
+}
+
+/** Open-addressing int32 → id table for the character grams of one kind and length. */
+interface GramTable {
+  keys: Int32Array;
+  vals: Int32Array;
+  mask: number;
+}
+
+function gramTable(entries: Array<[number, number]>): GramTable {
+  let size = 16;
+  while (size < entries.length * 2) size *= 2;
+  const keys = new Int32Array(size);
+  const vals = new Int32Array(size).fill(-1);
+  const mask = size - 1;
+  for (const [code, id] of entries) {
+    let h = Math.imul(code, 0x9e3779b1) & mask;
+    while (vals[h] !== -1) h = (h + 1) & mask;
+    keys[h] = code;
+    vals[h] = id;
   }
-  else {
-    f.v += v;
-    if (v > f.srcV) {
-      f.srcV = v;
-      f.sig = sig;
-      f.src = src;
+  return { keys, vals, mask };
+}
+
+function gramLookup(t: GramTable, code: number): number {
+  let h = Math.imul(code, 0x9e3779b1) & t.mask;
+  for (;;) {
+    const v = t.vals[h];
+    if (v === -1) return -1;
+    if (t.keys[h] === code) return v;
+    h = (h + 1) & t.mask;
+  }
+}
+
+/** Reused by addCharGrams (everything here is synchronous). */
+const gramCodes = new Set<number>();
+const gramStrs = new Set<string>();
+
+/**
+ * Adds the distinct character n-grams of `cps` (code points). 1- and 2-grams go through `addGram`
+ * (a numeric lookup at prediction time), longer or non-BMP ones as strings.
+ */
+function addCharGrams(sink: FeatureSink, kind: number, cps: number[], ns: number[], v: number, sig: number, src: string): void {
+  const codes = gramCodes;
+  const strs = gramStrs;
+  strs.clear();
+  for (const n of ns) {
+    codes.clear();
+    for (let i = 0; i + n <= cps.length; i++) {
+      const code = gramCode(cps, i, n);
+      if (code !== null) {
+        if (codes.has(code)) continue;
+        codes.add(code);
+        sink.addGram(kind, n, code, v, sig, src);
+      } else {
+        let g = '';
+        for (let j = 0; j < n; j++) g += String.fromCodePoint(cps[i + j]);
+        if (strs.has(g)) continue;
+        strs.add(g);
+        sink.add(GRAM_PREFIX[kind] + g, v, sig, src);
+      }
+    }
+  }
+}
+
+/** Collects every term (training: the vocabulary is being built). */
+class MapSink implements FeatureSink {
+  readonly map = new Map<string, Feat>();
+  addGram(kind: number, n: number, code: number, v: number, sig: number, src: string): void {
+    this.add(GRAM_PREFIX[kind] + gramString(n, code), v, sig, src);
+  }
+  add(key: string, v: number, sig: number, src: string): void {
+    if (!(v > 0)) return;
+    const f = this.map.get(key);
+    if (!f) this.map.set(key, { v, sig, src, srcV: v });
+    else {
+      f.v += v;
+      if (v > f.srcV) {
+        f.srcV = v;
+        f.sig = sig;
+        f.src = src;
+      }
     }
   }
 }
 
 /**
- * Raw term weights of one organisation (before IDF). With `vocab`, terms outside it are skipped
- * (prediction: they cannot match anything).
+ * Accumulates the terms the model knows straight into its scratch arrays (prediction): no per-item
+ * map or objects. `ids` lists them; queryVector reads the arrays and clears them.
  */
-function extractFeatures(text: ItemText, f: FeatureOptions, tok: TokenizerState, vocab?: Map<string, number>): Map<string, Feat> {
-  const map = new Map<string, Feat>();
+class VocabSink implements FeatureSink {
+  readonly ids: number[] = [];
+  constructor(
+    private readonly vocab: Map<string, number>,
+    private readonly grams: GramTable[],
+    private readonly z: Scratch,
+  ) {}
+  add(key: string, v: number, sig: number, src: string): void {
+    if (!(v > 0)) return;
+    const id = this.vocab.get(key);
+    if (id !== undefined) this.addId(id, v, sig, src);
+  }
+  addGram(kind: number, n: number, code: number, v: number, sig: number, src: string): void {
+    if (!(v > 0)) return;
+    const id = gramLookup(this.grams[kind * 2 + n - 1], code);
+    if (id >= 0) this.addId(id, v, sig, src);
+  }
+  private addId(id: number, v: number, sig: number, src: string): void {
+    const z = this.z;
+    if (z.featV[id] === 0) {
+      this.ids.push(id);
+      z.featV[id] = v;
+      z.featSrcV[id] = v;
+      z.featSig[id] = sig;
+      z.featSrc[id] = src;
+    } else {
+      z.featV[id] += v;
+      if (v > z.featSrcV[id]) {
+        z.featSrcV[id] = v;
+        z.featSig[id] = sig;
+        z.featSrc[id] = src;
+      }
+    }
+  }
+}
+
+/** Raw term weights of one organisation (before IDF and the sublinear transform), into `sink`. */
+function extractInto(sink: FeatureSink, text: ItemText, f: FeatureOptions, tok: TokenizerState): void {
   const grams = new Set<string>();
+  // one segmenter call for all the texts of this item that need words
+  const toSegment: string[] = [];
+  if (f.wordWeight > 0) for (const p of text.products ?? []) if (p && typeof p.name === 'string') toSegment.push(p.name.trim());
+  if (f.nameWeight > 0) {
+    for (const part of [text.name, text.fullName]) {
+      if (typeof part !== 'string') continue;
+      for (const piece of part.split(/\s+/)) if (piece) toSegment.push(piece.replace(NAME_NOISE, ''));
+    }
+  }
+  if (toSegment.length > 1) prefetchTokens(tok, toSegment);
   for (const p of text.products ?? []) {
     if (!p || typeof p.name !== 'string') continue;
     const display = p.name.trim();
@@ -411,17 +684,9 @@ function extractFeatures(text: ItemText, f: FeatureOptions, tok: TokenizerState,
     if (chars.length < 2) continue;
     const factor = productFactor(p.weight, f);
     if (!(factor > 0)) continue;
-    if (f.wholeWeight > 0) addFeat(map, 'p:' + norm, factor * f.wholeWeight, SIG_PRODUCT, display, vocab);
-    if (f.wordWeight > 0) {
-      grams.clear();
-      for (const t of tokensCached(tok, display)) grams.add(t);
-      for (const t of grams) addFeat(map, 'w:' + t, factor * f.wordWeight, SIG_PRODUCT, display, vocab);
-    }
-    if (f.charWeight > 0) {
-      grams.clear();
-      for (const n of f.charNgrams) charNgramsOf(chars, n, grams);
-      for (const g of grams) addFeat(map, 'c:' + g, factor * f.charWeight, SIG_PRODUCT, display, vocab);
-    }
+    if (f.wholeWeight > 0) sink.add('p:' + norm, factor * f.wholeWeight, SIG_PRODUCT, display);
+    if (f.wordWeight > 0) for (const k of wordKeys(tok, display)) sink.add(k, factor * f.wordWeight, SIG_PRODUCT, display);
+    if (f.charWeight > 0) addCharGrams(sink, 0, codePoints(chars), f.charNgrams, factor * f.charWeight, SIG_PRODUCT, display);
   }
   const names = [text.name, text.fullName].filter((s): s is string => typeof s === 'string' && s.trim() !== '');
   if (names.length && f.nameWeight > 0) {
@@ -431,50 +696,44 @@ function extractFeatures(text: ItemText, f: FeatureOptions, tok: TokenizerState,
       for (const piece of part.split(/\s+/)) {
         if (!piece) continue;
         for (const t of tokensCached(tok, piece.replace(NAME_NOISE, ''))) {
-          if (f.dropPlaces && isPlace(t)) continue;
           if (!grams.has(t)) src.set(t, piece);
           grams.add(t);
         }
       }
     }
-    for (const t of grams) addFeat(map, 'n:' + t, f.nameWeight, SIG_NAME, src.get(t) as string, vocab);
+    for (const t of grams) sink.add('n:' + t, f.nameWeight, SIG_NAME, src.get(t) as string);
   }
   if (text.name && f.nameCharWeight > 0) {
     for (const piece of text.name.split(/\s+/)) {
       if (!piece) continue;
-      grams.clear();
       const chars = Array.from(normalizeTerm(piece.replace(/^\*?st/i, '').replace(NAME_NOISE, '')));
-      for (const n of f.nameCharNgrams) charNgramsOf(chars, n, grams);
-      for (const g of grams) addFeat(map, 'm:' + g, f.nameCharWeight, SIG_NAME, piece, vocab);
+      addCharGrams(sink, 1, codePoints(chars), f.nameCharNgrams, f.nameCharWeight, SIG_NAME, piece);
       // the last two characters of a short name often say the trade: 药业, 银行, 电子, 环保
-      if (f.nameSuffixWeight > 0 && chars.length >= 3) addFeat(map, 'x:' + chars.slice(-2).join(''), f.nameSuffixWeight, SIG_NAME, piece, vocab);
+      if (f.nameSuffixWeight > 0 && chars.length >= 3) sink.add('x:' + chars.slice(-2).join(''), f.nameSuffixWeight, SIG_NAME, piece);
     }
   }
   if (text.scope && f.scopeWeight > 0) {
     grams.clear();
     for (const t of tok.tokenize(text.scope.slice(0, f.scopeMaxChars))) grams.add(t);
-    for (const t of grams) addFeat(map, 'w:' + t, f.scopeWeight, SIG_SCOPE, t, vocab);
+    for (const t of grams) sink.add('w:' + t, f.scopeWeight, SIG_SCOPE, t);
   }
   if (text.industryCode && f.industryWeight > 0) {
     const code = text.industryCode.trim().toUpperCase().replace(/[\s.]/g, '');
     for (let i = 1; i <= code.length; i++) {
-      addFeat(map, 'i:' + code.slice(0, i), f.industryWeight, SIG_INDUSTRY, code.slice(0, i), vocab);
+      sink.add('i:' + code.slice(0, i), f.industryWeight, SIG_INDUSTRY, code.slice(0, i));
     }
   }
-  if (f.sublinearTf) for (const ft of map.values()) if (ft.v > 1) ft.v = 1 + Math.log(ft.v);
-  return map;
 }
 
-const placeCache = new Map<string, boolean>();
-/** A place name (jieba POS tag 'ns'): 江苏, 深圳市, 铜陵 — noise in company names. */
-function isPlace(word: string): boolean {
-  let r = placeCache.get(word);
-  if (r === undefined) {
-    const t = jieba().tag(word, true);
-    r = t.length === 1 && t[0].tag === 'ns';
-    placeCache.set(word, r);
-  }
-  return r;
+/** tf → 1 + ln tf (for tf > 1). */
+const sublinear = (v: number, f: FeatureOptions): number => (f.sublinearTf && v > 1 ? 1 + Math.log(v) : v);
+
+/** Every term of one organisation with its weight before IDF (training). */
+function extractFeatures(text: ItemText, f: FeatureOptions, tok: TokenizerState): Map<string, Feat> {
+  const sink = new MapSink();
+  extractInto(sink, text, f, tok);
+  for (const ft of sink.map.values()) ft.v = sublinear(ft.v, f);
+  return sink.map;
 }
 
 function familyOf(key: string, sig: number): number {
@@ -537,7 +796,7 @@ function pruned(v: { cols: number[]; vals: number[] }, min: number): { cols: num
   return { cols, vals };
 }
 
-/** Stored values are rounded (smaller JSON); the runtime uses exactly the stored values. */
+/** Stored values are rounded (smaller JSON); a loaded model is built from the same values, so it predicts identically. */
 const round = (x: number): number => Math.round(x * 1e7) / 1e7;
 
 function pushRow(csr: Csr, cols: number[], vals: number[]): void {
@@ -549,13 +808,13 @@ function pushRow(csr: Csr, cols: number[], vals: number[]): void {
 }
 
 /** Row-major CSR (rows × V) → column-major lists (V × rows). */
-function invert(csr: Csr, V: number): { off: Int32Array; row: Int32Array; val: Float64Array } {
+function invert(csr: Csr, V: number): { off: Int32Array; row: Int32Array; val: Float32Array } {
   const off = new Int32Array(V + 1);
   for (const c of csr.cols) off[c + 1]++;
   for (let i = 0; i < V; i++) off[i + 1] += off[i];
   const pos = off.slice(0, V);
   const row = new Int32Array(csr.cols.length);
-  const val = new Float64Array(csr.cols.length);
+  const val = new Float32Array(csr.cols.length);
   const R = csr.offsets.length - 1;
   for (let r = 0; r < R; r++) {
     for (let j = csr.offsets[r]; j < csr.offsets[r + 1]; j++) {
@@ -621,7 +880,7 @@ const defaultTokenizer = (text: string): string[] => tokenizeForIndex(text);
 export function trainClassifier(examples: TrainingExample[], options: TrainOptions = {}): Model {
   const { features, scoring } = resolveOptions(options);
   const tokenizer = options.tokenizer ?? defaultTokenizer;
-  const tok: TokenizerState = { tokenize: tokenizer, tokCache: new Map() };
+  const tok: TokenizerState = { tokenize: tokenizer, tokCache: new Map(), keyCache: new Map() };
   const usable = examples.filter((e) => e && typeof e.label === 'string' && e.label !== '' && e.text);
   const raw = usable.map((e) => extractFeatures(e.text, features, tok));
   const kwPrior = options.keywordPrior ?? {};
@@ -655,7 +914,7 @@ export function trainClassifier(examples: TrainingExample[], options: TrainOptio
       const holdIdx: number[] = [];
       folds.forEach((f, i) => (f === k ? holdIdx : trainIdx).push(i));
       if (!holdIdx.length || !trainIdx.length) continue;
-      const inner = hydrate(build(trainIdx), tokenizer, tok.tokCache);
+      const inner = hydrate(build(trainIdx), tokenizer, tok);
       for (const i of holdIdx) {
         const s = baseScores(inner, usable[i].text);
         const f = rerankFeatures(inner, s);
@@ -663,11 +922,11 @@ export function trainClassifier(examples: TrainingExample[], options: TrainOptio
         rows.push({ x: f.x, y });
       }
     }
-    reranker = fitReranker(rows, options.rerankL2 ?? 1e-2);
+    reranker = fitReranker(rows, options.rerankL2 ?? 1e-2, rerankFeatureNames(scoring.linear));
   }
   const data = build(usable.map((_, i) => i));
   data.reranker = reranker;
-  return hydrate(data, tokenizer, tok.tokCache);
+  return hydrate(data, tokenizer, tok);
 }
 
 function buildBase(
@@ -691,7 +950,6 @@ function buildBase(
   for (const m of kwRaw.values()) for (const k of m.keys()) if (!df.has(k)) df.set(k, 0);
   const vocab = [...df.keys()].sort();
   const vocabIndex = new Map(vocab.map((k, i) => [k, i]));
-  const V = vocab.length;
   const idf = vocab.map((k) => round(Math.pow(Math.log((N + 1) / ((df.get(k) as number) + 1)) + 1, features.idfPower)));
 
   const vectorize = (m: Map<string, Feat>): { cols: number[]; vals: number[] } => {
@@ -707,8 +965,10 @@ function buildBase(
   const exLabels: number[] = [];
   const labelCounts = new Array<number>(L).fill(0);
   const sums: Array<Map<number, number>> = Array.from({ length: L }, () => new Map());
+  const vecs: Array<{ cols: number[]; vals: number[] }> = [];
   for (let i = 0; i < N; i++) {
     const v = vectorize(raw[i]);
+    vecs.push(v);
     const pv = pruned(v, scoring.examplePrune);
     pushRow(exCsr, pv.cols, pv.vals);
     const li = labelIndex.get(examples[i].label) as number;
@@ -719,7 +979,6 @@ function buildBase(
   }
 
   const cenCsr: Csr = { offsets: [0], cols: [], vals: [] };
-  const kwDocCsr: Csr = { offsets: [0], cols: [], vals: [] };
   const masses: Array<Map<number, number>> = [];
   const massNorm: number[] = [];
   for (let l = 0; l < L; l++) {
@@ -731,8 +990,7 @@ function buildBase(
       const kv = vectorize(kd);
       const w = n > 0 ? scoring.keywordDocWeight : 1;
       for (let j = 0; j < kv.cols.length; j++) mass.set(kv.cols[j], (mass.get(kv.cols[j]) ?? 0) + w * kv.vals[j]);
-      pushRow(kwDocCsr, kv.cols, kv.vals);
-    } else pushRow(kwDocCsr, [], []);
+    }
     let sq = 0;
     for (const v of mass.values()) sq += v * v;
     masses.push(mass);
@@ -794,7 +1052,7 @@ function buildBase(
 
   return {
     format: 'chainatlas.attach.classifier',
-    version: 2,
+    version: 3,
     features,
     scoring,
     labels,
@@ -808,20 +1066,150 @@ function buildBase(
     centroids: cenCsr,
     ancestorLevels,
     keywords,
-    keywordDocs: kwDocCsr,
     reranker: null,
+    ...(scoring.linear && N > 0 ? { linear: trainLinear(vecs, exLabels, L, vocab.length, df, vocab, scoring, options.seed ?? 17) } : {}),
+  };
+}
+
+/* ================================================================== linear scorer */
+
+/**
+ * Multinomial logistic regression over the (unpruned) example vectors, by AdaGrad: a weight for
+ * each (term, label) pair where the term occurs in an example of the label (a term only pushes the
+ * labels it was seen with, so the model stays sparse — a few weights per term, not one per label)
+ * plus a bias per label; softmax over all labels. `linearEpochs` shuffled passes (seeded), L2 on
+ * the weights each example touches. Deterministic.
+ */
+function trainLinear(
+  vecs: Array<{ cols: number[]; vals: number[] }>,
+  y: number[],
+  L: number,
+  V: number,
+  df: Map<string, number>,
+  vocab: string[],
+  sc: ScoringOptions,
+  seed: number,
+): LinearData {
+  const N = vecs.length;
+  const keep = new Uint8Array(V);
+  for (let f = 0; f < V; f++) keep[f] = (df.get(vocab[f]) as number) >= sc.linearMinDf ? 1 : 0;
+  // support: the labels each term was seen with
+  const seen = new Map<number, Set<number>>();
+  for (let i = 0; i < N; i++) {
+    for (const f of vecs[i].cols) {
+      if (!keep[f]) continue;
+      let st = seen.get(f);
+      if (!st) seen.set(f, (st = new Set()));
+      st.add(y[i]);
+    }
+  }
+  const off = new Int32Array(V + 1);
+  for (let f = 0; f < V; f++) off[f + 1] = off[f] + (seen.get(f)?.size ?? 0);
+  const P = off[V];
+  const lab = new Int32Array(P);
+  for (const [f, st] of seen) lab.set([...st].sort((a, b) => a - b), off[f]);
+  const W = new Float64Array(P);
+  const G = new Float64Array(P);
+  const b = new Float64Array(L);
+  const Gb = new Float64Array(L);
+  const z = new Float64Array(L);
+  const rnd = mulberry32(seed * 7919 + 13);
+  const order = Array.from({ length: N }, (_, i) => i);
+  const eta = sc.linearRate;
+  const l2 = sc.linearL2;
+  const EPS = 1e-8;
+  let logLik = 0;
+  let right = 0;
+  const epochs = Math.max(1, Math.round(sc.linearEpochs));
+  // the weights are averaged over the passes of the second half (smoother than the last iterate)
+  const avgFrom = Math.floor(epochs / 2);
+  const Wsum = new Float64Array(P);
+  const bsum = new Float64Array(L);
+  for (let ep = 0; ep < epochs; ep++) {
+    for (let i = N - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    logLik = 0;
+    right = 0;
+    for (const e of order) {
+      const { cols, vals } = vecs[e];
+      const yi = y[e];
+      z.set(b);
+      for (let t = 0; t < cols.length; t++) {
+        const f = cols[t];
+        const x = vals[t];
+        for (let j = off[f]; j < off[f + 1]; j++) z[lab[j]] += x * W[j];
+      }
+      let mx = -Infinity;
+      let arg = 0;
+      for (let l = 0; l < L; l++) {
+        if (z[l] > mx) {
+          mx = z[l];
+          arg = l;
+        }
+      }
+      if (arg === yi) right++;
+      let tot = 0;
+      for (let l = 0; l < L; l++) tot += (z[l] = Math.exp(z[l] - mx));
+      for (let l = 0; l < L; l++) z[l] /= tot;
+      logLik += Math.log(Math.max(z[yi], 1e-300));
+      z[yi] -= 1; // z = gradient of -log p_y with respect to the logits
+      for (let l = 0; l < L; l++) {
+        const g = z[l];
+        Gb[l] += g * g;
+        b[l] -= (eta * g) / (Math.sqrt(Gb[l]) + EPS);
+      }
+      for (let t = 0; t < cols.length; t++) {
+        const f = cols[t];
+        const x = vals[t];
+        for (let j = off[f]; j < off[f + 1]; j++) {
+          const g = x * z[lab[j]] + l2 * W[j];
+          G[j] += g * g;
+          W[j] -= (eta * g) / (Math.sqrt(G[j]) + EPS);
+        }
+      }
+    }
+    if (ep >= avgFrom) {
+      for (let j = 0; j < P; j++) Wsum[j] += W[j];
+      for (let l = 0; l < L; l++) bsum[l] += b[l];
+    }
+  }
+  const nAvg = epochs - avgFrom;
+  for (let j = 0; j < P; j++) W[j] = Wsum[j] / nAvg;
+  for (let l = 0; l < L; l++) b[l] = bsum[l] / nAvg;
+  const features: number[] = [];
+  const weights: Csr = { offsets: [0], cols: [], vals: [] };
+  for (let f = 0; f < V; f++) {
+    const cols: number[] = [];
+    const vals: number[] = [];
+    for (let j = off[f]; j < off[f + 1]; j++) {
+      const w = round(W[j]);
+      if (Math.abs(w) >= sc.linearPrune) {
+        cols.push(lab[j]);
+        vals.push(w);
+      }
+    }
+    if (!cols.length) continue;
+    features.push(f);
+    pushRow(weights, cols, vals);
+  }
+  return {
+    features,
+    weights,
+    bias: Array.from(b, round),
+    fit: { epochs, logLik: round(logLik / Math.max(1, N)), top1: round(right / Math.max(1, N)) },
   };
 }
 
 /* ================================================================== hydrate / serialise */
 
-function hydrate(data: SerializedModel, tokenizer: (t: string) => string[], tokCache?: Map<string, string[]>): Model {
+function hydrate(data: SerializedModel, tokenizer: (t: string) => string[], caches?: TokenizerState): Model {
   const L = data.labels.length;
   const V = data.vocab.length;
   const N = data.exampleIds.length;
   const post = invert(data.examples, V);
   const cen = invert(data.centroids, V);
-  const kwDoc = data.keywords.length ? invert(data.keywordDocs, V) : { off: new Int32Array(1), row: new Int32Array(0), val: new Float64Array(0) };
   const total = data.labelCounts.reduce((a, b) => a + b, 0);
   const logPrior = new Float64Array(L);
   const hasExamples = new Uint8Array(L);
@@ -836,14 +1224,38 @@ function hydrate(data: SerializedModel, tokenizer: (t: string) => string[], tokC
   }));
   const keywords = new Map<string, Int32Array>();
   let kwMaxLen = 0;
+  const kwPrefixes = new Set<string>();
   for (const [k, ls] of data.keywords) {
     keywords.set(k, Int32Array.from(ls));
-    kwMaxLen = Math.max(kwMaxLen, Array.from(k).length);
+    kwMaxLen = Math.max(kwMaxLen, k.length);
+    for (let i = 1; i <= k.length; i++) kwPrefixes.add(k.slice(0, i));
+  }
+  // linear scorer: rows re-indexed by vocabulary id
+  const lin = data.linear ?? null;
+  let linOff: Int32Array | null = null;
+  let linLab = new Int32Array(0);
+  let linVal = new Float32Array(0);
+  if (lin) {
+    const off = new Int32Array(V + 1);
+    const wo = lin.weights.offsets;
+    lin.features.forEach((f, r) => (off[f + 1] = wo[r + 1] - wo[r]));
+    for (let f = 0; f < V; f++) off[f + 1] += off[f];
+    linLab = new Int32Array(off[V]);
+    linVal = new Float32Array(off[V]);
+    lin.features.forEach((f, r) => {
+      for (let j = wo[r]; j < wo[r + 1]; j++) {
+        linLab[off[f] + j - wo[r]] = lin.weights.cols[j];
+        linVal[off[f] + j - wo[r]] = lin.weights.vals[j];
+      }
+    });
+    linOff = off;
   }
   const rt: Runtime = {
     L,
     N,
     vocabIndex: new Map(data.vocab.map((k, i) => [k, i])),
+    gramTables: buildGramTables(data.vocab),
+    vocabFam: Int8Array.from(data.vocab, (k) => familyOf(k, SIG_PRODUCT)),
     idf: Float64Array.from(data.idf),
     postOff: post.off,
     postDoc: post.row,
@@ -851,7 +1263,7 @@ function hydrate(data: SerializedModel, tokenizer: (t: string) => string[], tokC
     exLabel: Int32Array.from(data.exampleLabels),
     exOff: Int32Array.from(data.examples.offsets),
     exCols: Int32Array.from(data.examples.cols),
-    exVals: Float64Array.from(data.examples.vals),
+    exVals: Float32Array.from(data.examples.vals),
     cenOff: cen.off,
     cenLab: cen.row,
     cenVal: cen.val,
@@ -859,12 +1271,18 @@ function hydrate(data: SerializedModel, tokenizer: (t: string) => string[], tokC
     logPrior,
     hasExamples,
     keywords,
+    kwPrefixes,
     kwMaxLen,
-    kwDocOff: kwDoc.off,
-    kwDocLab: kwDoc.row,
-    kwDocVal: kwDoc.val,
     tokenize: tokenizer,
-    tokCache: tokCache ?? new Map(),
+    tokCache: caches?.tokCache ?? new Map(),
+    keyCache: caches?.keyCache ?? new Map(),
+    rerankW: data.reranker ? Float64Array.from(data.reranker.weights, (w, k) => w / (data.reranker as RerankerData).sd[k]) : null,
+    rerankB: data.reranker ? -data.reranker.weights.reduce((acc, w, k) => acc + (w * (data.reranker as RerankerData).mean[k]) / (data.reranker as RerankerData).sd[k], 0) : 0,
+    nf: rerankFeatureNames(!!lin).length,
+    linOff,
+    linLab,
+    linVal,
+    linBias: Float64Array.from(lin?.bias ?? []),
     accDoc: new Float64Array(N),
     touched: new Int32Array(N),
     scratch: {
@@ -877,19 +1295,36 @@ function hydrate(data: SerializedModel, tokenizer: (t: string) => string[], tokC
       cenFam: new Float64Array(N_FAM * L),
       kwProduct: new Float64Array(L),
       kwExact: new Float64Array(L),
-      cenKw: new Float64Array(L),
-      prodVote: new Float64Array(L),
-      prodScore: new Float64Array(MAX_VOTING_PRODUCTS * L),
       kwName: new Float64Array(L),
       kwScope: new Float64Array(L),
+      lin: new Float64Array(lin ? L : 0),
       anc: anc.map(() => new Float64Array(L)),
       ancGroup: anc.map((a) => new Float64Array(a.G)),
       topDoc: new Int32Array(Math.max(1, data.scoring.knnK)),
       topSim: new Float64Array(Math.max(1, data.scoring.knnK)),
       groupShare: new Float64Array(anc.length ? anc[0].G : 0),
+      featV: new Float64Array(V),
+      featSrcV: new Float64Array(V),
+      featSig: new Int8Array(V),
+      featSrc: new Array<string>(V).fill(''),
+      qpos: new Int32Array(V).fill(-1),
     },
   };
   return { data, rt };
+}
+
+function buildGramTables(vocab: string[]): GramTable[] {
+  const entries: Array<Array<[number, number]>> = [[], [], [], []];
+  vocab.forEach((key, id) => {
+    const kind = GRAM_PREFIX.indexOf(key.slice(0, 2));
+    if (kind < 0) return;
+    const cps = codePoints(Array.from(key.slice(2)));
+    if (cps.length !== 1 && cps.length !== 2) return;
+    const code = gramCode(cps, 0, cps.length);
+    if (code === null) return; // non-BMP 2-gram: looked up as a string
+    entries[kind * 2 + cps.length - 1].push([code, id]);
+  });
+  return entries.map(gramTable);
 }
 
 /** The JSON-compatible form of a model: `JSON.stringify(serializeModel(m))` and back with `loadModel`. */
@@ -900,8 +1335,11 @@ export function serializeModel(model: Model): SerializedModel {
 /** Rebuilds a model from `serializeModel` output (the object, or its JSON text). */
 export function loadModel(input: SerializedModel | string, options: { tokenizer?: (text: string) => string[] } = {}): Model {
   const data = (typeof input === 'string' ? JSON.parse(input) : input) as SerializedModel;
-  if (!data || data.format !== 'chainatlas.attach.classifier' || data.version !== 2) {
-    throw new Error('loadModel: not a chainatlas.attach.classifier v2 model');
+  if (!data || data.format !== 'chainatlas.attach.classifier' || data.version !== 3) {
+    throw new Error('loadModel: not a chainatlas.attach.classifier v3 model (retrain it)');
+  }
+  if (data.reranker && data.reranker.featureNames.join() !== rerankFeatureNames(!!data.linear).join()) {
+    throw new Error('loadModel: the re-ranker was fitted on other features (retrain the model)');
   }
   return hydrate(data, options.tokenizer ?? defaultTokenizer);
 }
@@ -911,20 +1349,21 @@ export function loadModel(input: SerializedModel | string, options: { tokenizer?
 interface QueryVec {
   ids: number[];
   vals: number[];
-  feats: Feat[];
-  keys: string[];
+  /** signal of each term's strongest source */
+  sigs: number[];
+  /** each term's strongest source text (a product name, a name, …) */
+  srcs: string[];
   fams: number[];
   /** 1 for terms whose strongest source is a main product (the largest revenue shares) */
   main: number[];
   /** 1 / norm of the main-product part of the vector (0 if none) */
   mainInv: number;
-  /** index (< MAX_VOTING_PRODUCTS) of the product a term mainly came from, -1 for other terms */
+  /** index of the product a term mainly came from (< MAX_PRODUCT_GROUPS), -1 for other terms */
   prod: number[];
-  /** weight factor of each voting product */
-  prodWeight: number[];
 }
 
-const MAX_VOTING_PRODUCTS = 64;
+/** Products beyond this many are not told apart in the evidence grouping. */
+const MAX_PRODUCT_GROUPS = 64;
 
 /** Display names of the main products: weight ≥ half the largest revenue weight (0.001 = scope items excluded). */
 function mainProducts(item: ItemText): Set<string> {
@@ -944,32 +1383,32 @@ function mainProducts(item: ItemText): Set<string> {
 
 function queryVector(model: Model, item: ItemText): QueryVec {
   const { rt, data } = model;
-  const m = extractFeatures(item, data.features, rt, rt.vocabIndex);
-  const q: QueryVec = { ids: [], vals: [], feats: [], keys: [], fams: [], main: [], mainInv: 0, prod: [], prodWeight: [] };
+  const z = rt.scratch;
+  const sink = new VocabSink(rt.vocabIndex, rt.gramTables, z);
+  extractInto(sink, item, data.features, rt);
+  const q: QueryVec = { ids: sink.ids, vals: [], sigs: [], srcs: [], fams: [], main: [], mainInv: 0, prod: [] };
   const mains = mainProducts(item);
   const prodIndex = new Map<string, number>();
   for (const p of item.products ?? []) {
-    if (!p || typeof p.name !== 'string' || prodIndex.size >= MAX_VOTING_PRODUCTS) continue;
+    if (!p || typeof p.name !== 'string' || prodIndex.size >= MAX_PRODUCT_GROUPS) continue;
     const name = p.name.trim();
-    if (prodIndex.has(name)) continue;
-    const w = productFactor(p.weight, data.features);
-    if (!(w > 0)) continue;
-    prodIndex.set(name, prodIndex.size);
-    q.prodWeight.push(w);
+    if (!prodIndex.has(name)) prodIndex.set(name, prodIndex.size);
   }
   let s = 0;
   let sm = 0;
-  for (const [k, f] of m) {
-    const id = f.id;
-    const v = f.v * rt.idf[id];
-    q.ids.push(id);
+  for (const id of q.ids) {
+    const v = sublinear(z.featV[id], data.features) * rt.idf[id];
+    const sig = z.featSig[id];
+    const src = z.featSrc[id];
+    z.featV[id] = 0;
     q.vals.push(v);
-    q.feats.push(f);
-    q.keys.push(k);
-    q.fams.push(familyOf(k, f.sig));
-    const isMain = f.sig === SIG_PRODUCT && mains.has(f.src) ? 1 : 0;
+    q.sigs.push(sig);
+    q.srcs.push(src);
+    const fam = rt.vocabFam[id];
+    q.fams.push(fam === FAM_WORD && sig === SIG_SCOPE ? FAM_SCOPE : fam);
+    const isMain = sig === SIG_PRODUCT && mains.has(src) ? 1 : 0;
     q.main.push(isMain);
-    q.prod.push(f.sig === SIG_PRODUCT ? (prodIndex.get(f.src) ?? -1) : -1);
+    q.prod.push(sig === SIG_PRODUCT ? (prodIndex.get(src) ?? -1) : -1);
     s += v * v;
     if (isMain) sm += v * v;
   }
@@ -997,23 +1436,28 @@ function keywordHits(model: Model, item: ItemText): KwHit[] {
   if (!rt.keywords.size) return [];
   const hits: KwHit[] = [];
   const seen = new Set<string>();
-  const scan = (text: string, sig: number, w: number, src: string | null): void => {
-    const chars = Array.from(normalizeTerm(text));
-    for (let i = 0; i < chars.length; i++) {
-      let sub = chars[i];
-      for (let j = i + 1; j < chars.length && j - i < rt.kwMaxLen; j++) {
-        sub += chars[j];
+  const scan = (raw: string, sig: number, w: number, src: string | null): void => {
+    // by UTF-16 code units (the prefixes are built the same way)
+    const text = normalizeTerm(raw);
+    const n = text.length;
+    for (let i = 0; i < n; i++) {
+      let sub = text[i];
+      if (!rt.kwPrefixes.has(sub)) continue;
+      for (let j = i + 1; j < n && j - i < rt.kwMaxLen; j++) {
+        sub += text[j];
+        // extend only while some keyword starts with what we have
+        if (!rt.kwPrefixes.has(sub)) break;
         const ls = rt.keywords.get(sub);
         if (!ls) continue;
         if (ASCII_WORD.test(sub)) {
-          const before = chars[i - 1];
-          const after = chars[j + 1];
-          if ((before && /[a-z0-9]/.test(before)) || (after && /[a-z0-9]/.test(after))) continue;
+          const before = i > 0 ? text[i - 1] : '';
+          const after = j + 1 < n ? text[j + 1] : '';
+          if (/[a-z0-9]/.test(before) || /[a-z0-9]/.test(after)) continue;
         }
         const key = `${sig}|${sub}|${src ?? ''}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const exact = i === 0 && j === chars.length - 1;
+        const exact = i === 0 && j === n - 1;
         for (const l of ls) hits.push({ label: l, keyword: sub, sig, src: src ?? sub, w, exact });
       }
     }
@@ -1047,9 +1491,9 @@ interface Base {
   kwName: Float64Array;
   kwScope: Float64Array;
   kwExact: Float64Array;
-  cenKw: Float64Array;
-  /** revenue-weighted share of the products whose own best-matching label this is */
-  prodVote: Float64Array;
+  /** linear scorer: probability of every label (null = no linear scorer) and the largest one */
+  lin: Float64Array | null;
+  linMax: number;
   hits: KwHit[];
   neighbours: Array<{ doc: number; sim: number }>;
 }
@@ -1073,13 +1517,10 @@ function baseScores(model: Model, item: ItemText): Base {
   z.cenFam.fill(0);
   z.kwProduct.fill(0);
   z.kwExact.fill(0);
-  z.cenKw.fill(0);
-  z.prodVote.fill(0);
+
   z.kwName.fill(0);
   z.kwScope.fill(0);
-  const { raw, knn, knnShare, knnMax, cen, cenMain, cenFam, kwProduct, kwName, kwScope, kwExact, cenKw, prodVote } = z;
-  const prodScore = z.prodScore;
-  prodScore.fill(0, 0, q.prodWeight.length * L);
+  const { raw, knn, knnShare, knnMax, cen, cenMain, cenFam, kwProduct, kwName, kwScope, kwExact } = z;
   const neighbours: Array<{ doc: number; sim: number }> = [];
   let knnTop = 0;
   const nq = q.ids.length;
@@ -1162,30 +1603,13 @@ function baseScores(model: Model, item: ItemText): Base {
       const base = q.fams[i] * L;
       const end = cenOff[f + 1];
       const mv = q.main[i] ? qv * q.mainInv : 0;
-      const pb = q.prod[i] >= 0 ? q.prod[i] * L : -1;
       for (let j = cenOff[f]; j < end; j++) {
         const l = cenLab[j];
         const c = qv * cenVal[j];
         cen[l] += c;
         cenFam[base + l] += c;
         if (mv) cenMain[l] += mv * cenVal[j];
-        if (pb >= 0) prodScore[pb + l] += c;
       }
-    }
-    // each product votes for the label its own terms match best, with its revenue weight
-    let wsum = 0;
-    for (const w of q.prodWeight) wsum += w;
-    for (let p = 0; p < q.prodWeight.length; p++) {
-      let best = -1;
-      let bestV = 0;
-      const o = p * L;
-      for (let l = 0; l < L; l++) {
-        if (prodScore[o + l] > bestV) {
-          bestV = prodScore[o + l];
-          best = l;
-        }
-      }
-      if (best >= 0) prodVote[best] += q.prodWeight[p] / wsum;
     }
   }
 
@@ -1210,15 +1634,6 @@ function baseScores(model: Model, item: ItemText): Base {
     }
   }
 
-  // cosine with each label's keyword pseudo-document alone
-  if (nq && rt.kwDocOff.length > 1) {
-    for (let i = 0; i < nq; i++) {
-      const f = q.ids[i];
-      const qv = q.vals[i];
-      for (let j = rt.kwDocOff[f]; j < rt.kwDocOff[f + 1]; j++) cenKw[rt.kwDocLab[j]] += qv * rt.kwDocVal[j];
-    }
-  }
-
   const hits = keywordHits(model, item);
   if (hits.length) {
     for (const h of hits) {
@@ -1233,31 +1648,66 @@ function baseScores(model: Model, item: ItemText): Base {
       if (k > 0) raw[l] += sc.keywordWeight * (1 - Math.exp(-k));
     }
   }
-  return { q, raw, knn, knnShare, knnMax, knnTop, cen, cenMain, cenFam, anc, kwProduct, kwName, kwScope, kwExact, cenKw, prodVote, hits, neighbours };
+
+  let lin: Float64Array | null = null;
+  let linMax = 0;
+  if (rt.linOff) {
+    lin = z.lin;
+    lin.set(rt.linBias);
+    const { linOff, linLab, linVal } = rt;
+    for (let i = 0; i < nq; i++) {
+      const f = q.ids[i];
+      const qv = q.vals[i];
+      for (let j = linOff[f]; j < linOff[f + 1]; j++) lin[linLab[j]] += qv * linVal[j];
+    }
+    let mx = -Infinity;
+    for (let l = 0; l < L; l++) if (lin[l] > mx) mx = lin[l];
+    let tot = 0;
+    for (let l = 0; l < L; l++) tot += (lin[l] = Math.exp(lin[l] - mx));
+    for (let l = 0; l < L; l++) lin[l] /= tot;
+    linMax = 1 / tot;
+    // it re-weights the labels that have evidence of their own
+    const w = sc.linearWeight ?? 0;
+    if (w) for (let l = 0; l < L; l++) if (raw[l] > 0) raw[l] += w * lin[l];
+  }
+  return { q, raw, knn, knnShare, knnMax, knnTop, cen, cenMain, cenFam, anc, kwProduct, kwName, kwScope, kwExact, lin, linMax, hits, neighbours };
 }
 
 /** Indices of the (at most) m labels with the highest positive base score, best first (ties: lower index). */
 function topByRaw(raw: Float64Array, m: number): number[] {
-  const out: number[] = [];
-  if (m <= 0) return out;
-  let worst = -1;
+  // min-heap of the best m so far, ordered worst first: lower score, then higher index
+  const heap: number[] = [];
+  if (m <= 0) return heap;
+  const worse = (a: number, b: number) => raw[a] < raw[b] || (raw[a] === raw[b] && a > b);
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let w = i;
+      if (l < heap.length && worse(heap[l], heap[w])) w = l;
+      if (r < heap.length && worse(heap[r], heap[w])) w = r;
+      if (w === i) return;
+      [heap[i], heap[w]] = [heap[w], heap[i]];
+      i = w;
+    }
+  };
   for (let l = 0; l < raw.length; l++) {
-    const v = raw[l];
-    if (!(v > 0)) continue;
-    if (out.length < m) {
-      out.push(l);
-      if (out.length === m) {
-        worst = 0;
-        for (let a = 1; a < m; a++) if (raw[out[a]] < raw[out[worst]] || (raw[out[a]] === raw[out[worst]] && out[a] > out[worst])) worst = a;
+    if (!(raw[l] > 0)) continue;
+    if (heap.length < m) {
+      heap.push(l);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!worse(heap[i], heap[parent])) break;
+        [heap[i], heap[parent]] = [heap[parent], heap[i]];
+        i = parent;
       }
-    } else if (v > raw[out[worst]]) {
-      out[worst] = l;
-      worst = 0;
-      for (let a = 1; a < m; a++) if (raw[out[a]] < raw[out[worst]] || (raw[out[a]] === raw[out[worst]] && out[a] > out[worst])) worst = a;
+    } else if (worse(heap[0], l)) {
+      heap[0] = l;
+      down(0);
     }
   }
-  out.sort((a, b) => raw[b] - raw[a] || a - b);
-  return out;
+  heap.sort((a, b) => raw[b] - raw[a] || a - b);
+  return heap;
 }
 
 /* ================================================================== re-ranker */
@@ -1291,8 +1741,6 @@ const RERANK_FEATURES = [
   'cen_main',
   'cen_main_rel',
   'kw_exact',
-  'cen_kw',
-  'prod_vote',
   // interactions: how much to trust one view depends on the others
   'knn_share*knn_top',
   'knn_share*cen_rel',
@@ -1301,14 +1749,19 @@ const RERANK_FEATURES = [
   'knn_share*cen_main_rel',
   'log_prior*cen_rel',
 ] as const;
-const NF = RERANK_FEATURES.length;
+/** Re-ranker features of the linear scorer (only when the model has one). */
+const LINEAR_FEATURES = ['lin_p', 'lin_logp', 'lin_rel', 'lin_rank_inv', 'lin_p*knn_share', 'lin_anc1', 'lin_anc2'] as const;
+
+function rerankFeatureNames(linear: boolean): string[] {
+  return linear ? [...RERANK_FEATURES, ...LINEAR_FEATURES] : [...RERANK_FEATURES];
+}
 const INTERACTIONS: Array<[number, number]> = RERANK_FEATURES.filter((n) => n.includes('*')).map((n) => {
   const [a, b] = n.split('*');
   return [RERANK_FEATURES.indexOf(a as never), RERANK_FEATURES.indexOf(b as never)];
 });
 
 interface RerankRow {
-  /** candidates × NF, row-major */
+  /** candidates × nf, row-major */
   x: Float64Array;
   /** index of the true label among the candidates, -1 if absent */
   y: number;
@@ -1319,6 +1772,7 @@ function rerankFeatures(model: Model, s: Base): { cand: number[]; x: Float64Arra
   const { rt, data } = model;
   const L = rt.L;
   const cand = topByRaw(s.raw, data.scoring.candidates);
+  const NF = rt.nf;
   const x = new Float64Array(cand.length * NF);
   if (!cand.length) return { cand, x };
   const maxRaw = s.raw[cand[0]];
@@ -1342,6 +1796,17 @@ function rerankFeatures(model: Model, s: Base): { cand: number[]; x: Float64Arra
       counted.add(l);
       const g = groupOf[l];
       if (g >= 0) groupShare[g] += s.knnShare[l];
+    }
+  }
+  // the linear scorer's probability summed over each ancestor group (level-2 / level-1 industry)
+  const linGroup: Float64Array[] = [];
+  if (s.lin) {
+    for (let a = 0; a < Math.min(2, rt.anc.length); a++) {
+      const lv = rt.anc[a];
+      const g = rt.scratch.ancGroup[a];
+      g.fill(0);
+      for (let l = 0; l < L; l++) if (lv.groupOfLabel[l] >= 0) g[lv.groupOfLabel[l]] += s.lin[l];
+      linGroup.push(g);
     }
   }
   cand.forEach((l, r) => {
@@ -1370,9 +1835,21 @@ function rerankFeatures(model: Model, s: Base): { cand: number[]; x: Float64Arra
     x[o + k++] = s.cenMain[l];
     x[o + k++] = maxCenMain > 0 ? s.cenMain[l] / maxCenMain : 0;
     x[o + k++] = 1 - Math.exp(-s.kwExact[l]);
-    x[o + k++] = s.cenKw[l];
-    x[o + k++] = s.prodVote[l];
     for (const [a, b] of INTERACTIONS) x[o + k++] = x[o + a] * x[o + b];
+    if (s.lin) {
+      const p = s.lin[l];
+      let above = 0;
+      for (let m = 0; m < L; m++) if (s.lin[m] > p) above++;
+      x[o + k++] = p;
+      x[o + k++] = Math.log(1e-4 + p);
+      x[o + k++] = s.linMax > 0 ? p / s.linMax : 0;
+      x[o + k++] = 1 / (1 + above);
+      x[o + k++] = p * s.knnShare[l];
+      for (let a = 0; a < 2; a++) {
+        const gi = a < linGroup.length ? rt.anc[a].groupOfLabel[l] : -1;
+        x[o + k++] = gi >= 0 ? linGroup[a][gi] : 0;
+      }
+    }
   });
   return { cand, x };
 }
@@ -1409,7 +1886,8 @@ function solveSymmetric(H: Float64Array, g: Float64Array, n: number): Float64Arr
  * Conditional logit over the candidates plus a "none" outcome, standardised features, L2 penalty,
  * Newton's method on the mean negative log-likelihood. Deterministic.
  */
-function fitReranker(rows: RerankRow[], l2: number): RerankerData | null {
+function fitReranker(rows: RerankRow[], l2: number, names: string[]): RerankerData | null {
+  const NF = names.length;
   const usable = rows.filter((r) => r.x.length > 0);
   if (usable.length < 20) return null;
   const mean = new Float64Array(NF);
@@ -1544,7 +2022,7 @@ function fitReranker(rows: RerankRow[], l2: number): RerankerData | null {
     if (best >= 0 && best === usable[e].y) right++;
   }
   return {
-    featureNames: [...RERANK_FEATURES],
+    featureNames: names,
     mean: Array.from(mean),
     sd: Array.from(sd),
     weights: Array.from(w.subarray(0, NF), round),
@@ -1567,9 +2045,11 @@ function ranked(model: Model, item: ItemText, limit: number): { s: Base; order: 
     const C = cand.length;
     const sc = new Float64Array(C);
     let mx = rr.nullScore;
+    const rw = rt.rerankW as Float64Array;
+    const NF = rt.nf;
     for (let c = 0; c < C; c++) {
-      let v = 0;
-      for (let k = 0; k < NF; k++) v += rr.weights[k] * ((x[c * NF + k] - rr.mean[k]) / rr.sd[k]);
+      let v = rt.rerankB;
+      for (let k = 0; k < NF; k++) v += rw[k] * x[c * NF + k];
       sc[c] = v;
       if (v > mx) mx = v;
     }
@@ -1597,12 +2077,14 @@ function ranked(model: Model, item: ItemText, limit: number): { s: Base; order: 
  */
 export function predict(model: Model, item: ItemText, k = 3): Prediction[] {
   const { s, order } = ranked(model, item, k);
-  const ctx: ExplainContext = { qi: null };
-  return order.map(({ l, p }) => ({
+  const ctx: ExplainContext = { qiSet: false };
+  const out = order.map(({ l, p }) => ({
     label: model.data.labels[l],
     score: clamp01(p),
     evidence: explain(model, s, l, ctx),
   }));
+  if (ctx.qiSet) for (const id of s.q.ids) model.rt.scratch.qpos[id] = -1;
+  return out;
 }
 
 /** Like `predict` without the evidence (faster; for evaluation and bulk ranking). */
@@ -1630,18 +2112,21 @@ const MAX_EVIDENCE = 6;
 
 /** Shared between the labels explained for one item. */
 interface ExplainContext {
-  /** feature id → position in the query vector */
-  qi: Map<number, number> | null;
+  /** scratch.qpos holds the query positions (set once, cleared at the end) */
+  qiSet: boolean;
 }
 
 function explain(model: Model, s: Base, l: number, ctx: ExplainContext): Evidence[] {
   const { rt, data } = model;
   const sc = data.scoring;
   const ev: Evidence[] = [];
-  // matched terms, through the label's centroid
-  const byTerm = new Map<string, Evidence>();
-  for (let i = 0; i < s.q.ids.length; i++) {
-    const f = s.q.ids[i];
+  // matched terms, through the label's centroid; the terms of one product are grouped under it
+  // group key: the product's index, or signal + term for the other signals (name word, name
+  // characters and name suffix that spell the same term are one piece of evidence)
+  const groups = new Map<number | string, { w: number; best: number; bestW: number }>();
+  const q = s.q;
+  for (let i = 0; i < q.ids.length; i++) {
+    const f = q.ids[i];
     // the inverted lists are sorted by label: binary search
     let lo = rt.cenOff[f];
     let hi = rt.cenOff[f + 1] - 1;
@@ -1657,31 +2142,35 @@ function explain(model: Model, s: Base, l: number, ctx: ExplainContext): Evidenc
       else hi = mid - 1;
     }
     if (cv <= 0) continue;
-    const contrib = sc.centroidWeight * s.q.vals[i] * cv;
-    const ft = s.q.feats[i];
-    const key = s.q.keys[i];
-    const term = termOf(key);
-    let e: Evidence;
-    if (ft.sig === SIG_PRODUCT) {
-      e = { signal: 'product', term: ft.src, weight: contrib };
-      if (key[0] !== 'p' && ft.src.toLowerCase() !== term) e.via = key[0] === 'c' ? `chars:${term}` : `word:${term}`;
-    } else if (ft.sig === SIG_NAME) {
-      e = { signal: 'name', term, weight: contrib, via: ft.src };
-    } else {
-      e = { signal: SIGNALS[ft.sig], term, weight: contrib };
-    }
-    const mk = `${e.signal}|${e.term}`;
-    const prev = byTerm.get(mk);
-    if (!prev) byTerm.set(mk, e);
+    const contrib = sc.centroidWeight * q.vals[i] * cv;
+    const key = q.prod[i] >= 0 ? q.prod[i] : `${q.sigs[i]}|${termOf(data.vocab[f])}`;
+    const g = groups.get(key);
+    if (!g) groups.set(key, { w: contrib, best: i, bestW: contrib });
     else {
-      if (e.weight > prev.weight) {
-        if (e.via !== undefined) prev.via = e.via;
-        else delete prev.via;
+      g.w += contrib;
+      if (contrib > g.bestW) {
+        g.bestW = contrib;
+        g.best = i;
       }
-      prev.weight += e.weight;
     }
   }
-  ev.push(...[...byTerm.values()].sort((a, b) => b.weight - a.weight).slice(0, 4));
+  const top = [...groups.values()].sort((a, b) => b.w - a.w || a.best - b.best).slice(0, 4);
+  for (const g of top) {
+    const sig = q.sigs[g.best];
+    const src = q.srcs[g.best];
+    const k = data.vocab[q.ids[g.best]];
+    const term = termOf(k);
+    let e: Evidence;
+    if (sig === SIG_PRODUCT) {
+      e = { signal: 'product', term: src, weight: g.w };
+      if (k[0] !== 'p' && src.toLowerCase() !== term) e.via = k[0] === 'c' ? `chars:${term}` : `word:${term}`;
+    } else if (sig === SIG_NAME) {
+      e = { signal: 'name', term, weight: g.w, via: src };
+    } else {
+      e = { signal: SIGNALS[sig], term, weight: g.w };
+    }
+    ev.push(e);
+  }
   // keyword matches
   const seen = new Set<string>();
   for (const h of s.hits) {
@@ -1698,16 +2187,16 @@ function explain(model: Model, s: Base, l: number, ctx: ExplainContext): Evidenc
   for (const n of s.neighbours) {
     if (rt.exLabel[n.doc] !== l || shown >= 2) continue;
     shown++;
-    if (!ctx.qi) {
-      ctx.qi = new Map();
-      for (let i = 0; i < s.q.ids.length; i++) ctx.qi.set(s.q.ids[i], i);
+    const qpos = rt.scratch.qpos;
+    if (!ctx.qiSet) {
+      ctx.qiSet = true;
+      for (let i = 0; i < q.ids.length; i++) qpos[q.ids[i]] = i;
     }
-    const qi = ctx.qi;
     let best = -1;
     let bestV = 0;
     for (let j = rt.exOff[n.doc]; j < rt.exOff[n.doc + 1]; j++) {
-      const i = qi.get(rt.exCols[j]);
-      if (i === undefined) continue;
+      const i = qpos[rt.exCols[j]];
+      if (i < 0) continue;
       const v = s.q.vals[i] * rt.exVals[j];
       if (v > bestV) {
         bestV = v;
@@ -1716,7 +2205,7 @@ function explain(model: Model, s: Base, l: number, ctx: ExplainContext): Evidenc
     }
     ev.push({
       signal: 'example',
-      term: best >= 0 ? (s.q.feats[best].sig === SIG_PRODUCT && s.q.keys[best][0] === 'p' ? s.q.feats[best].src : termOf(s.q.keys[best])) : '',
+      term: best >= 0 ? (q.sigs[best] === SIG_PRODUCT && data.vocab[q.ids[best]][0] === 'p' ? q.srcs[best] : termOf(data.vocab[q.ids[best]])) : '',
       weight: tot > 0 ? (sc.knnWeight * Math.pow(n.sim, sc.knnPower) * s.knnTop) / tot : 0,
       via: data.exampleNames[n.doc],
     });

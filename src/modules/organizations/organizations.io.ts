@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import type { Db, Queryable } from '../../db/db.ts';
 import { copyText } from '../../db/copy.ts';
-import { CsvReader, CsvSyntaxError } from '../../lib/csv.ts';
+import { CsvReader, CsvSyntaxError, detach } from '../../lib/csv.ts';
 import { addedWords, addWords } from '../../lib/text.ts';
 import { createError } from '../../errors.ts';
 import { requireActor, assertRegionWrite, type Actor } from '../accounts/actor.ts';
@@ -304,7 +304,7 @@ class OrganizationImportPreparer {
         const first = u ? this.seenUscc.get(u) : undefined;
         if (u && first !== undefined) issues.push({ row: r.row, field: '统一社会信用代码', reason: `与第 ${first} 行重复 / same code as row ${first}` });
         else {
-          if (u) this.seenUscc.set(u, r.row);
+          if (u) this.seenUscc.set(detach(u), r.row);
           accepted.push({ row: r.row, input: p.input });
         }
       }
@@ -370,8 +370,10 @@ async function* preparedBatches(file: string, ctx: PrepareContext, opts: { batch
     return;
   }
   const worker = new Worker(new URL('./organizations.import-worker.mjs', import.meta.url), {
-    // Rows of a batch live until it is formatted: a young generation that holds them saves ~15 % CPU in GC.
-    resourceLimits: { maxYoungGenerationSizeMb: 192 },
+    // Rows of a batch live until it is formatted: a young generation that holds them saves ~15 % CPU
+    // in GC. The old-generation cap bounds the worker's heap; its live set is ~75 bytes per USCC seen
+    // (duplicate check) plus the segmentation cache — about 100 MB for 1M rows.
+    resourceLimits: { maxYoungGenerationSizeMb: 192, maxOldGenerationSizeMb: 1024 },
     workerData: { file, ctx, batchSize: opts.batchSize, ahead: WORKER_AHEAD, words: addedWords() } satisfies ImportWorkerData,
   });
   const queue: Array<{ batch?: PreparedBatch; done?: true; error?: any }> = [];

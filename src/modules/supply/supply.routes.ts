@@ -15,6 +15,8 @@ import {
   supplyRateQuerySchema,
   supplyRateSchema,
   supplyYearQuerySchema,
+  supplyBuyersQuerySchema,
+  supplyBuyersSchema,
 } from './supply.schemas.ts';
 import {
   createSupplyLink,
@@ -24,6 +26,7 @@ import {
   getSupplyLink,
   getSupplyRate,
   listSupplyLinks,
+  listSupplyBuyers,
   updateSupplyLink,
 } from './supply.usecases.ts';
 import { importSupplyLinks } from './supply.io.ts';
@@ -71,6 +74,11 @@ export function registerSupplyRoutes(app: App, deps: ServerDeps) {
     async (req) => getOutsideNodes(deps, req.actor, req.query),
   );
 
+  app.get(
+    '/api/supply/buyers',
+    { schema: { tags, summary: '有供应关系的采购方 / Buyers with supply links', querystring: supplyBuyersQuerySchema, response: { 200: supplyBuyersSchema } } },
+    async (req) => listSupplyBuyers(deps, req.actor, req.query),
+  );
   app.get(
     '/api/supply/links',
     { schema: { tags, summary: '供应关系列表 / Supply links', querystring: supplyLinkListQuerySchema, response: { 200: supplyLinkListSchema } } },

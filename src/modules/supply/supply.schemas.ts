@@ -276,3 +276,19 @@ export const supplyImportQuerySchema = z.object({
   format: z.enum(['xlsx', 'csv']).optional().describe('文件格式（默认按 Content-Type）/ file format (default from Content-Type)'),
   fileName: z.string().max(200).optional(),
 });
+
+export const supplyBuyersQuerySchema = z.object({
+  region: regionSchema.optional().describe('采购方所在地区 / buyer region'),
+  q: z.string().trim().max(100).optional().describe('采购方名称 / buyer name'),
+});
+export const supplyBuyerSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  shortName: z.string().nullable(),
+  region: regionSchema.nullable(),
+  links: z.number().int(),
+  suppliers: z.number().int(),
+  amountWan: z.number(),
+  years: z.array(z.number().int()),
+});
+export const supplyBuyersSchema = z.array(supplyBuyerSchema);

@@ -406,3 +406,29 @@ export async function listSupplyLinks(deps: Deps, actor: Actor | null, q: Supply
   });
   return { items: r.items.map((x) => present(a, x)), total: r.total, page: q.page, pageSize: q.pageSize };
 }
+
+/** Buyers that have supply links (largest purchase volume first); organisation users see their own. */
+export async function listSupplyBuyers(deps: Deps, actor: Actor | null, q: { region?: string; q?: string }) {
+  const a = requireActor(actor);
+  const own = a.role === 'admin' || a.role === 'official' ? null : a.organizationId ?? -1;
+  const rows = await deps.db.query(
+    `select o.id, o.name, o.short_name, o.region, count(*)::int as links, count(distinct l.supplier_org_id)::int as suppliers,
+            coalesce(sum(l.amount_wan), 0)::float8 as amount_wan, array_agg(distinct l.year order by l.year) as years
+       from supply_links l join organizations o on o.id = l.buyer_org_id
+      where ($1::text is null or l.buyer_region = $1) and ($2::bigint is null or l.buyer_org_id = $2)
+        and ($3::text is null or o.name like '%' || $3 || '%' or o.short_name like '%' || $3 || '%')
+      group by o.id, o.name, o.short_name, o.region
+      order by amount_wan desc, o.id limit 200`,
+    [q.region ?? null, own, q.q ?? null],
+  );
+  return rows.map((r: any) => ({
+    id: r.id,
+    name: r.name,
+    shortName: r.short_name,
+    region: r.region,
+    links: r.links,
+    suppliers: r.suppliers,
+    amountWan: Number(r.amount_wan),
+    years: (r.years ?? []).map(Number),
+  }));
+}

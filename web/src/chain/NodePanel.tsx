@@ -1,6 +1,6 @@
-import { CloseOutlined, EditOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, CloseOutlined, DeleteOutlined, EditOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Descriptions, Empty, Select, Skeleton, Space, Tag, Typography } from 'antd';
+import { App, Button, Card, Descriptions, Empty, Select, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
 import { lazy, Suspense, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client';
@@ -8,13 +8,32 @@ import { useNodeOrganizations } from '../api/queries';
 import type { ChainDetail, NodeOrganization } from '../api/types';
 import { ErrorAlert } from '../components/common';
 import { useLang } from '../i18n';
+import { useDeleteNode } from './NodeDelete';
 import { label, LINK_ROLE_NAMES, LINK_ROLE_TAG, ORG_KIND_NAMES, pickLang, REGION_COLORS, REGION_NAMES, regionKey, STAGE_NAMES, type LinkRole, type RegionOrOutside } from '../i18n/vocab';
 
 const NodeEditor = lazy(() => import('./NodeEditor'));
+// The diagnostics view's three regions, county map and list entries (loaded with that view only).
+const NodeDiagnosticsSection = lazy(() => import('./NodeDiagnostics'));
 
 const ROLE_ORDER: LinkRole[] = ['chain_leader', 'key_enterprise', 'supplier', 'rnd', 'pilot', 'production', 'service'];
 
-export function NodePanel({ chain, nodeId, onClose, onSelect }: { chain: ChainDetail; nodeId: number; onClose: () => void; onSelect: (id: number) => void }) {
+export function NodePanel({
+  chain,
+  nodeId,
+  onClose,
+  onSelect,
+  diagScope,
+  onOpenEditor,
+}: {
+  chain: ChainDetail;
+  nodeId: number;
+  onClose: () => void;
+  onSelect: (id: number) => void;
+  /** Set in the diagnostics view: the panel then starts with the node's three-region diagnosis. */
+  diagScope?: 'overall' | 'BJ' | 'TJ' | 'HE';
+  /** Set for users who may edit the chain: opens the 编辑图谱 drawer at this node. */
+  onOpenEditor?: (nodeId: number) => void;
+}) {
   const { t, lang, pick } = useLang();
   const node = chain.nodes.find((n) => n.id === nodeId);
   const seg = node ? chain.segments.find((s) => s.id === node.segmentId) : undefined;
@@ -23,6 +42,7 @@ export function NodePanel({ chain, nodeId, onClose, onSelect }: { chain: ChainDe
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState(false);
   const canEdit = chain.canEdit;
+  const deleteNode = useDeleteNode(chain);
   const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: ['chain', chain.code] }), queryClient.invalidateQueries({ queryKey: ['chains'] })]);
   const addEdge = async (to: number) => {
     try {
@@ -30,7 +50,8 @@ export function NodePanel({ chain, nodeId, onClose, onSelect }: { chain: ChainDe
       await refresh();
       message.success(t('chain.edit.edgeAdded'));
     } catch (e) {
-      message.error(pickLang((e as Error).message, lang));
+      // A cycle refusal names the nodes on the cycle: long enough to read.
+      message.error({ content: pickLang((e as Error).message, lang), duration: 8 });
     }
   };
   const removeEdge = (from: number, to: number) =>
@@ -78,10 +99,25 @@ export function NodePanel({ chain, nodeId, onClose, onSelect }: { chain: ChainDe
               {t('chain.edit.button')}
             </Button>
           )}
+          {canEdit && node && onOpenEditor && (
+            <Tooltip title={t('chainEdit.node.openInEditor')}>
+              <Button type="text" size="small" icon={<ApartmentOutlined />} onClick={() => onOpenEditor(nodeId)} aria-label={t('chainEdit.node.openInEditor')} data-testid="node-open-editor" />
+            </Tooltip>
+          )}
+          {canEdit && node && (
+            <Tooltip title={t('chainEdit.node.delete')}>
+              <Button type="text" size="small" danger icon={<DeleteOutlined />} onClick={() => deleteNode(node, { onDone: onClose })} aria-label={t('chainEdit.node.delete')} data-testid="node-delete" />
+            </Tooltip>
+          )}
           <Button type="text" size="small" icon={<CloseOutlined />} onClick={onClose} aria-label={t('chain.node.close')} />
         </Space>
       }
     >
+      {node && diagScope && (
+        <Suspense fallback={<Skeleton active paragraph={{ rows: 8 }} />}>
+          <NodeDiagnosticsSection nodeId={nodeId} chain={chain} scope={diagScope} />
+        </Suspense>
+      )}
       {node && (
         <Descriptions size="small" column={1} styles={{ label: { width: 76 } }}>
           {seg && (
@@ -147,7 +183,7 @@ export function NodePanel({ chain, nodeId, onClose, onSelect }: { chain: ChainDe
                     size="small"
                     value={null}
                     placeholder={t('chain.edit.addDownstream')}
-                    style={{ width: 180, display: 'block', marginTop: 2 }}
+                    style={{ width: 180, display: 'flex', marginTop: 2 }}
                     showSearch={{ filterOption: (input, o) => String(o?.label ?? '').toLowerCase().includes(input.toLowerCase()) }}
                     onChange={(v) => v != null && void addEdge(v)}
                     options={chain.nodes.filter((n) => n.id !== nodeId && !downs.some((d) => d!.id === n.id)).map((n) => ({ value: n.id, label: pick(n.name, n.nameEn) }))}

@@ -14,6 +14,11 @@ export interface ChainGraphProps {
   selectedId: number | null;
   onSelect: (nodeId: number | null) => void;
   height?: number;
+  /**
+   * Diagnostics view: a fill colour and a tooltip line per node (e.g. its status). Nodes keep their
+   * size (organisation count); without this the fill is the organisation-count scale.
+   */
+  nodeStatus?: Map<number, { color: string; text: string }>;
 }
 
 const total = (c: { BJ: number; TJ: number; HE: number; outside: number }) => c.BJ + c.TJ + c.HE + c.outside;
@@ -68,7 +73,7 @@ function escapeHtml(s: string) {
  * The chain map as an ECharts graph on a hidden cartesian grid, so that segment bands (markArea),
  * nodes and edges zoom and pan together (inside dataZoom on both axes).
  */
-export default function ChainGraph({ chain, selectedId, onSelect, height }: ChainGraphProps) {
+export default function ChainGraph({ chain, selectedId, onSelect, height, nodeStatus }: ChainGraphProps) {
   const { t, lang, pick } = useLang();
   const chartRef = useRef<ECharts | null>(null);
   const boxRef = useRef<HTMLDivElement>(null);
@@ -95,7 +100,7 @@ export default function ChainGraph({ chain, selectedId, onSelect, height }: Chai
     const nodes = chain.nodes.map((n) => {
       const p = layout.nodes.get(n.id)!;
       const c = total(n.counts);
-      const size = c > 0 ? Math.min(46, 15 + 7.5 * Math.sqrt(c)) : 12;
+      const size = c > 0 ? Math.min(46, 15 + 7.5 * Math.sqrt(c)) : nodeStatus ? 15 : 12;
       const selected = n.id === selectedId;
       const shown = pick(n.name, n.nameEn);
       return {
@@ -105,11 +110,12 @@ export default function ChainGraph({ chain, selectedId, onSelect, height }: Chai
         value: [p.col, p.y],
         symbolSize: selected ? size + 6 : size,
         itemStyle: {
-          color: colourFor(c, max),
-          borderColor: selected ? '#fa8c16' : c > 0 ? '#ffffff' : '#bfbfbf',
+          color: nodeStatus?.get(n.id)?.color ?? colourFor(c, max),
+          // In the diagnostics view the fill is the status (orange = weak): the selection is blue there.
+          borderColor: selected ? (nodeStatus ? '#1f4fd8' : '#fa8c16') : c > 0 || nodeStatus ? '#ffffff' : '#bfbfbf',
           borderWidth: selected ? 4 : 1.5,
           shadowBlur: selected ? 12 : 0,
-          shadowColor: 'rgba(250,140,22,0.6)',
+          shadowColor: nodeStatus ? 'rgba(31,79,216,0.6)' : 'rgba(250,140,22,0.6)',
         },
         label: selected ? { fontWeight: 'bold' as const, color: '#ad4e00' } : undefined,
         raw: n,
@@ -200,6 +206,11 @@ export default function ChainGraph({ chain, selectedId, onSelect, height }: Chai
           if (seg) lines.push(`<span style="color:#888">${escapeHtml(pick(seg.name, seg.nameEn))}</span>`);
           const parent = n.parentId != null ? nodeById.get(n.parentId) : null;
           if (parent) lines.push(t('chain.tooltip.parent', { name: escapeHtml(pick(parent.name, parent.nameEn)) }));
+          const st = nodeStatus?.get(n.id);
+          if (st)
+            lines.push(
+              `<div style="white-space:normal;width:300px;line-height:1.45"><span style="display:inline-block;width:8px;height:8px;border-radius:50%;background:${st.color};margin-right:4px"></span>${escapeHtml(st.text)}</div>`,
+            );
           lines.push(t('chain.tooltip.orgs', { n: total(n.counts) }));
           lines.push(
             (['BJ', 'TJ', 'HE'] as const).map((r) => `${REGION_NAMES[r][lang]} ${n.counts[r]}`).join(' · ') +
@@ -250,7 +261,7 @@ export default function ChainGraph({ chain, selectedId, onSelect, height }: Chai
         },
       ],
     } as EChartsOption;
-  }, [chain, layout, selectedId, lang, pick, t, width]);
+  }, [chain, layout, selectedId, lang, pick, t, width, nodeStatus]);
 
   // A click re-renders the nodes under the pointer; ECharts would keep the old hover focus (the rest of
   // the graph stays faded) until the pointer moves again. Clear it once the new option is drawn.

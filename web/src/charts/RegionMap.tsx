@@ -27,8 +27,10 @@ export default function RegionMap({ level, rows, height = 460, onRegionClick }: 
   const option = useMemo<EChartsOption | null>(() => {
     if (!geo.data || !agg) return null;
     const layer = geo.data;
-    const data = [...layer.regions.values()].map((r) => ({ name: r.adcode, value: agg.counts.get(r.adcode) ?? 0, label: r.name }));
-    const max = Math.max(1, ...data.map((d) => d.value));
+    const values = [...layer.regions.values()].map((r) => ({ name: r.adcode, value: agg.counts.get(r.adcode) ?? 0 }));
+    const max = Math.max(1, ...values.map((d) => d.value));
+    // Names stay readable on the dark end of the scale: white text on fills past ~55 % of the maximum.
+    const data = values.map((d) => (d.value / max > 0.55 ? { ...d, label: { color: '#ffffff', textBorderColor: '#0b1f66', textBorderWidth: 2 } } : d));
     const names = new Map([...layer.regions.values()].map((r) => [r.adcode, r.name]));
     return {
       tooltip: {

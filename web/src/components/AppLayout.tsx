@@ -30,17 +30,7 @@ export default function AppLayout() {
   const seg = location.pathname.split('/')[1] ?? '';
   const selected = seg === '' ? 'dashboard' : seg;
 
-  const soon = (key: string, icon: React.ReactNode, text: string) => ({
-    key,
-    icon,
-    disabled: true,
-    label: (
-      <span title={t('app.comingSoon')}>
-        {text}
-        {!collapsed && lang === 'zh' && <span className="soon">{t('app.comingSoon')}</span>}
-      </span>
-    ),
-  });
+  const canReview = user?.role === 'admin' || user?.role === 'official';
 
   return (
     <Layout className={collapsed ? "shell collapsed" : "shell"}>
@@ -65,19 +55,11 @@ export default function AppLayout() {
           items={[
             { key: 'dashboard', icon: <DashboardOutlined />, label: t('menu.dashboard') },
             { key: 'chains', icon: <ApartmentOutlined />, label: t('menu.chains') },
+            { key: 'lists', icon: <OrderedListOutlined />, label: t('menu.lists') },
             { key: 'organizations', icon: <BankOutlined />, label: t('menu.organizations') },
             { key: 'matching', icon: <SwapOutlined />, label: t('menu.matching') },
             { key: 'supply-rate', icon: <PieChartOutlined />, label: t('menu.supplyRate') },
-            { type: 'divider' },
-            {
-              type: 'group',
-              key: 'later',
-              label: collapsed ? null : t('menu.later'),
-              children: [
-                soon('lists', <OrderedListOutlined />, t('menu.lists')),
-                soon('review', <AuditOutlined />, t('menu.review')),
-              ],
-            },
+            ...(canReview ? [{ key: 'review', icon: <AuditOutlined />, label: t('menu.review') }] : []),
           ]}
         />
       </Sider>

@@ -1,9 +1,15 @@
 /** Every UI string, Chinese first. `en` must have the same keys (checked by the type). */
 import { matchingEn, matchingZh } from './dict.matching';
 import { supplyEn, supplyZh } from './dict.supply';
+import { listsEn, listsZh } from './dict.lists';
+import { reviewEn, reviewZh } from './dict.review';
+import { chainEditEn, chainEditZh } from './dict.chainedit';
 export const zh = {
   ...matchingZh,
   ...supplyZh,
+  ...listsZh,
+  ...reviewZh,
+  ...chainEditZh,
   'app.name': '链图',
   'app.nameLatin': 'ChainAtlas',
   'app.subtitle': '京津冀产业链协同平台',
@@ -12,7 +18,6 @@ export const zh = {
   'app.retry': '重试',
   'app.notFound': '页面不存在',
   'app.backHome': '返回首页',
-  'app.comingSoon': '即将推出',
   'lang.switch': 'English',
   'lang.switchTitle': '切换到英文界面',
 
@@ -23,7 +28,6 @@ export const zh = {
   'menu.review': '挂链审核',
   'menu.matching': '精准对接',
   'menu.supplyRate': '区域配套率',
-  'menu.later': '后续功能',
 
   'user.logout': '退出登录',
   'user.region': '地区',
@@ -200,6 +204,9 @@ export type DictKey = keyof typeof zh;
 export const en: Record<DictKey, string> = {
   ...matchingEn,
   ...supplyEn,
+  ...listsEn,
+  ...reviewEn,
+  ...chainEditEn,
   'app.name': 'ChainAtlas',
   'app.nameLatin': '链图',
   'app.subtitle': 'Beijing–Tianjin–Hebei industrial chain platform',
@@ -208,7 +215,6 @@ export const en: Record<DictKey, string> = {
   'app.retry': 'Retry',
   'app.notFound': 'Page not found',
   'app.backHome': 'Back to the dashboard',
-  'app.comingSoon': 'Coming soon',
   'lang.switch': '中文',
   'lang.switchTitle': 'Switch to Chinese',
 
@@ -219,7 +225,6 @@ export const en: Record<DictKey, string> = {
   'menu.review': 'Attachment review',
   'menu.matching': 'Matchmaking',
   'menu.supplyRate': 'Regional supply rate',
-  'menu.later': 'Later',
 
   'user.logout': 'Log out',
   'user.region': 'Region',
