@@ -69,9 +69,12 @@ describe(`chain maps (${process.env.TEST_DB ?? 'pglite'})`, () => {
   });
 
   it('renames and moves a node; the chain history records it', async () => {
+    const before = (await tj.get('/api/chains/h2-test')).json().nodes.filter((n: any) => n.segmentId === ids['中游·部件']);
     const r = await tj.patch(`/api/nodes/${ids['催化剂']}`, { name: '铂催化剂', segmentId: ids['中游·部件'] });
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json().segmentId).toBe(ids['中游·部件']);
+    // Moved without a position: it goes after the segment's nodes, sharing no position with them.
+    expect(r.json().position).toBe(Math.max(-1, ...before.map((n: any) => n.position)) + 1);
     const audit = (await tj.get(`/api/audit?entityType=chain&entityId=${ids.chain}`)).json();
     expect(audit[0].summary).toContain('催化剂 → 铂催化剂');
     const kept = (await tj.get('/api/chains/h2-test')).json().nodes.find((n: any) => n.name === '铂催化剂');

@@ -344,6 +344,9 @@ export async function updateNode(deps: Deps, actor: Actor | null, nodeId: number
     }
     if (patch.name && patch.name !== cur.name && (await repo.nodes(cur.chainId)).some((x) => x.name === patch.name)) throw duplicateName('nodes', patch.name);
     if (patch.parentId !== undefined) await checkParent(repo, cur.chainId, nodeId, patch.parentId);
+    // A node moved to another segment without a position goes to the end of that segment.
+    const moved = patch.segmentId !== undefined && patch.segmentId !== cur.segmentId;
+    const endOfSegment = moved && patch.position === undefined ? Math.max(-1, ...(await repo.nodes(cur.chainId)).filter((x) => x.segmentId === patch.segmentId).map((x) => x.position)) + 1 : null;
     const next = await repo.updateNode(nodeId, {
       segmentId: patch.segmentId ?? cur.segmentId,
       parentId: patch.parentId !== undefined ? patch.parentId : cur.parentId,
@@ -351,7 +354,7 @@ export async function updateNode(deps: Deps, actor: Actor | null, nodeId: number
       nameEn: patch.nameEn !== undefined ? patch.nameEn : cur.nameEn,
       keywords: patch.keywords ? [...new Set(patch.keywords)] : cur.keywords,
       description: patch.description !== undefined ? patch.description : cur.description,
-      position: patch.position ?? cur.position,
+      position: patch.position ?? endOfSegment ?? cur.position,
     });
     await repo.touchChain(cur.chainId);
     const d = diff(cur as any, next as any);
