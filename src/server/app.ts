@@ -28,6 +28,8 @@ export interface CreateServerOptions {
 export async function createServer(deps: ServerDeps, opts: CreateServerOptions = {}): Promise<App> {
   const app = Fastify({
     logger: opts.logger ?? { level: deps.config.logLevel },
+    // One line per request only at debug/trace: at info the console shows start-up, warnings and errors.
+    disableRequestLogging: !['debug', 'trace'].includes(deps.config.logLevel),
     bodyLimit: 50 * 1024 * 1024,
     trustProxy: true,
     ajv: undefined,
