@@ -10,9 +10,9 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { layoutChain, nodePixel } from '../../web/src/chain/layout.ts';
-import { assertWebBuilt, CHROMIUM, ROOT, runSecondStart, startPlatform, type Platform } from './platform.ts';
+import { assertWebBuilt, CHROMIUM, runSecondStart, startPlatform, type Platform } from './platform.ts';
+import { SHOTS, visible, waitForDrawnCanvas } from './browser-kit.ts';
 
-const SHOTS = join(ROOT, 'test-results');
 
 let dataDir: string;
 let platform: Platform | null = null;
@@ -23,30 +23,6 @@ const pageErrors: string[] = [];
 let orgPath = '';
 /** Set when dist/web is missing: every test then FAILS with this message (a skip would hide it). */
 let notBuilt: Error | null = null;
-
-/** True once the canvas inside `selector` has a reasonable number of painted pixels. */
-async function waitForDrawnCanvas(p: Page, selector: string, minPainted = 2000, timeout = 30_000) {
-  await p.waitForSelector(`${selector} canvas`, { timeout });
-  await p.waitForFunction(
-    ({ selector, minPainted }) => {
-      const c = document.querySelector(`${selector} canvas`) as HTMLCanvasElement | null;
-      if (!c || !c.width || !c.height) return false;
-      const ctx = c.getContext('2d');
-      if (!ctx) return false;
-      const { data } = ctx.getImageData(0, 0, c.width, c.height);
-      let painted = 0;
-      for (let i = 3; i < data.length; i += 16) if (data[i] > 0) painted++;
-      return painted >= minPainted;
-    },
-    { selector, minPainted },
-    { timeout, polling: 250 },
-  );
-}
-
-/** Waits until the element is visible (playwright-core has no test matchers of its own). */
-async function visible(p: Page, selector: string, timeout = 15_000) {
-  await p.locator(selector).first().waitFor({ state: 'visible', timeout });
-}
 
 async function shot(name: string) {
   // No hover highlight (move over an empty corner of the page's charts, then away), no scroll

@@ -15,10 +15,9 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { layoutChain, nodePixel } from '../../web/src/chain/layout.ts';
-import { assertWebBuilt, CHROMIUM, ROOT, startPlatform, type DemoAccount, type Platform } from './platform.ts';
+import { assertWebBuilt, CHROMIUM, startPlatform, type Platform } from './platform.ts';
+import { LAUNCH_ARGS, SHOTS, api, loginAs, visible, waitForDrawnCanvas } from './browser-kit.ts';
 
-const SHOTS = join(ROOT, 'test-results');
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 let dataDir: string;
 let platform: Platform | null = null;
@@ -43,56 +42,12 @@ const state: {
   exported: string;
 } = { code: '', before: null, segId: 0, nodeId: 0, target: null, exported: '' };
 
-async function waitForDrawnCanvas(p: Page, selector: string, minPainted = 2000, timeout = 30_000) {
-  await p.waitForSelector(`${selector} canvas`, { timeout });
-  await p.waitForFunction(
-    ({ selector, minPainted }) => {
-      const c = document.querySelector(`${selector} canvas`) as HTMLCanvasElement | null;
-      if (!c || !c.width || !c.height) return false;
-      const ctx = c.getContext('2d');
-      if (!ctx) return false;
-      const { data } = ctx.getImageData(0, 0, c.width, c.height);
-      let painted = 0;
-      for (let i = 3; i < data.length; i += 16) if (data[i] > 0) painted++;
-      return painted >= minPainted;
-    },
-    { selector, minPainted },
-    { timeout, polling: 250 },
-  );
-}
-
-async function visible(p: Page, selector: string, timeout = 15_000) {
-  await p.locator(selector).first().waitFor({ state: 'visible', timeout });
-}
-
-const api = <T = any>(p: Page, path: string): Promise<T> =>
-  p.evaluate(async (path) => {
-    const r = await fetch(path);
-    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-    return r.json();
-  }, path);
-
 const chainNow = () => api(page, `/api/chains/${state.code}`);
 /** The chain without its version (every write bumps it). */
 const comparable = (c: any) => {
   const { version: _v, ...rest } = c;
   return rest;
 };
-
-function account(username: string): DemoAccount {
-  const a = platform!.accounts.find((x) => x.username === username);
-  if (!a) throw new Error(`no demo account ${username}:\n${platform!.output().slice(-2000)}`);
-  return a;
-}
-
-async function login(p: Page, username: string) {
-  const a = account(username);
-  await p.goto(`${platform!.url}/login`);
-  await p.fill('input#username', a.username);
-  await p.fill('input#password', a.password);
-  await p.click('[data-testid=login-submit]');
-  await p.waitForSelector('[data-testid=dashboard]');
-}
 
 const editor = () => page.locator('[data-testid=chain-editor]');
 
@@ -157,6 +112,8 @@ async function shot(p: Page, name: string, fullPage = true) {
   await p.waitForTimeout(600);
   await p.screenshot({ path: join(SHOTS, name), fullPage });
 }
+
+const login = (p: Page, username: string) => loginAs(p, platform!, username);
 
 beforeAll(async () => {
   try {

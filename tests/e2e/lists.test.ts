@@ -17,10 +17,9 @@ import * as serverDiag from '../../src/modules/diagnostics/diagnostics.schemas.t
 import * as serverLists from '../../src/modules/lists/lists.schemas.ts';
 import { REGION_DEPARTMENTS as SERVER_DEPARTMENTS } from '../../src/modules/lists/lists.proposals.ts';
 import * as web from '../../web/src/chain/diagnosis.ts';
-import { assertWebBuilt, CHROMIUM, ROOT, startPlatform, type DemoAccount, type Platform } from './platform.ts';
+import { assertWebBuilt, CHROMIUM, startPlatform, type Platform } from './platform.ts';
+import { LAUNCH_ARGS, SHOTS, api, loginAs, visible, waitForDrawnCanvas } from './browser-kit.ts';
 
-const SHOTS = join(ROOT, 'test-results');
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 let dataDir: string;
 let platform: Platform | null = null;
@@ -39,24 +38,6 @@ const state: { chainCode: string; chainName: string; entryId: number; entryTitle
   target: null,
 };
 
-async function waitForDrawnCanvas(p: Page, selector: string, minPainted = 2000, timeout = 30_000) {
-  await p.waitForSelector(`${selector} canvas`, { timeout });
-  await p.waitForFunction(
-    ({ selector, minPainted }) => {
-      const c = document.querySelector(`${selector} canvas`) as HTMLCanvasElement | null;
-      if (!c || !c.width || !c.height) return false;
-      const ctx = c.getContext('2d');
-      if (!ctx) return false;
-      const { data } = ctx.getImageData(0, 0, c.width, c.height);
-      let painted = 0;
-      for (let i = 3; i < data.length; i += 16) if (data[i] > 0) painted++;
-      return painted >= minPainted;
-    },
-    { selector, minPainted },
-    { timeout, polling: 250 },
-  );
-}
-
 /** Pixels of the canvas inside `selector` within `tol` of the colour `hex`. */
 async function colourPixels(p: Page, selector: string, hex: string, tol = 24): Promise<number> {
   return p.evaluate(
@@ -74,10 +55,6 @@ async function colourPixels(p: Page, selector: string, hex: string, tol = 24): P
   );
 }
 
-async function visible(p: Page, selector: string, timeout = 15_000) {
-  await p.locator(selector).first().waitFor({ state: 'visible', timeout });
-}
-
 async function shot(p: Page, name: string) {
   for (const c of await p.locator('canvas').all()) {
     const b = await c.boundingBox();
@@ -91,27 +68,7 @@ async function shot(p: Page, name: string) {
   await p.screenshot({ path: join(SHOTS, name), fullPage: true });
 }
 
-const api = <T = any>(p: Page, path: string): Promise<T> =>
-  p.evaluate(async (path) => {
-    const r = await fetch(path);
-    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-    return r.json();
-  }, path);
-
-function account(username: string): DemoAccount {
-  const a = platform!.accounts.find((x) => x.username === username);
-  if (!a) throw new Error(`no demo account ${username}:\n${platform!.output().slice(-2000)}`);
-  return a;
-}
-
-async function login(p: Page, username: string) {
-  const a = account(username);
-  await p.goto(`${platform!.url}/login`);
-  await p.fill('input#username', a.username);
-  await p.fill('input#password', a.password);
-  await p.click('[data-testid=login-submit]');
-  await p.waitForSelector('[data-testid=dashboard]');
-}
+const login = (p: Page, username: string) => loginAs(p, platform!, username);
 
 beforeAll(async () => {
   try {

@@ -11,10 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertWebBuilt, CHROMIUM, ROOT, startPlatform, type DemoAccount, type Platform } from './platform.ts';
+import { assertWebBuilt, CHROMIUM, startPlatform, type Platform } from './platform.ts';
+import { LAUNCH_ARGS, SHOTS, api, loginAs, visible } from './browser-kit.ts';
 
-const SHOTS = join(ROOT, 'test-results');
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const PAGE_SIZE = 50;
 
 let dataDir: string;
@@ -28,10 +27,6 @@ let notBuilt: Error | null = null;
 /** Shared between the steps (they run in order, in one Tianjin official's session). */
 const state: { accepted: { linkId: number; organizationId: number; nodeId: number } | null; jobId: number } = { accepted: null, jobId: 0 };
 
-async function visible(p: Page, selector: string, timeout = 15_000) {
-  await p.locator(selector).first().waitFor({ state: 'visible', timeout });
-}
-
 async function shot(p: Page, name: string) {
   await p.mouse.move(1, 1, { steps: 2 });
   // No toast over the page.
@@ -39,28 +34,6 @@ async function shot(p: Page, name: string) {
   await p.evaluate(() => window.scrollTo(0, 0));
   await p.waitForTimeout(500);
   await p.screenshot({ path: join(SHOTS, name), fullPage: true });
-}
-
-const api = <T = any>(p: Page, path: string): Promise<T> =>
-  p.evaluate(async (path) => {
-    const r = await fetch(path);
-    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-    return r.json();
-  }, path);
-
-function account(username: string): DemoAccount {
-  const a = platform!.accounts.find((x) => x.username === username);
-  if (!a) throw new Error(`no demo account ${username}:\n${platform!.output().slice(-2000)}`);
-  return a;
-}
-
-async function login(p: Page, username: string) {
-  const a = account(username);
-  await p.goto(`${platform!.url}/login`);
-  await p.fill('input#username', a.username);
-  await p.fill('input#password', a.password);
-  await p.click('[data-testid=login-submit]');
-  await p.waitForSelector('[data-testid=dashboard]');
 }
 
 const rows = (p: Page) => p.locator('[data-testid=review-table] tr.ant-table-row');
@@ -78,6 +51,8 @@ async function waitForRows(p: Page, n: number, timeout = 15_000) {
     { timeout, polling: 100 },
   );
 }
+
+const login = (p: Page, username: string) => loginAs(p, platform!, username);
 
 beforeAll(async () => {
   try {

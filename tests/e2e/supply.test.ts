@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertWebBuilt, CHROMIUM, ROOT, startPlatform, type Platform } from './platform.ts';
+import { assertWebBuilt, CHROMIUM, startPlatform, type Platform } from './platform.ts';
+import { SHOTS, waitForDrawnCanvas } from './browser-kit.ts';
 
-const SHOTS = join(ROOT, 'test-results');
 
 let dataDir: string;
 let platform: Platform | null = null;
@@ -19,25 +19,6 @@ let context: BrowserContext | null = null;
 let page: Page;
 const pageErrors: string[] = [];
 let notBuilt: Error | null = null;
-
-/** True once the canvas inside `selector` has a reasonable number of painted pixels. */
-async function waitForDrawnCanvas(p: Page, selector: string, minPainted = 2000, timeout = 30_000) {
-  await p.waitForSelector(`${selector} canvas`, { timeout });
-  await p.waitForFunction(
-    ({ selector, minPainted }) => {
-      const c = document.querySelector(`${selector} canvas`) as HTMLCanvasElement | null;
-      if (!c || !c.width || !c.height) return false;
-      const ctx = c.getContext('2d');
-      if (!ctx) return false;
-      const { data } = ctx.getImageData(0, 0, c.width, c.height);
-      let painted = 0;
-      for (let i = 3; i < data.length; i += 16) if (data[i] > 0) painted++;
-      return painted >= minPainted;
-    },
-    { selector, minPainted },
-    { timeout, polling: 250 },
-  );
-}
 
 async function shot(name: string) {
   for (const c of await page.locator('canvas').all()) {
