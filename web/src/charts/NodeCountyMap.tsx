@@ -7,30 +7,11 @@ import { useLang } from '../i18n';
 import EChart from './EChart';
 import './use-supply-map';
 import type { EChartsOption } from './echarts';
-import { loadGeo, type GeoLayer } from './geo';
+import { divisionAnchor, frameView, loadGeo, tintedGeo } from './geo';
 import { coarsePlaces, type CoarsePlace } from '../chain/diagnosis';
 
 type County = NodeDiagnostics['counties'][number];
 type Org = NodeDiagnostics['organizations'][number];
-
-const PROVINCE_TINT: Record<string, string> = { '11': '#fbeee8', '12': '#e9effd', '13': '#edf5e6' };
-const PROVINCE_BORDER: Record<string, string> = { '11': '#e8c2b2', '12': '#b9c9ef', '13': '#c5dcb3' };
-
-function mean(points: Array<[number, number]>): [number, number] | null {
-  if (!points.length) return null;
-  const s = points.reduce((a, p) => [a[0] + p[0], a[1] + p[1]], [0, 0]);
-  return [s[0] / points.length, s[1] / points.length];
-}
-
-/** A point for a city or province code: the middle of its counties (北京市/天津市: the whole municipality). */
-function anchor(layer: GeoLayer, code: string, level: number): [number, number] | null {
-  const all = [...layer.regions.values()].filter((r) => r.cp);
-  if (level >= 2 && !/^1[12]01/.test(code)) {
-    const inCity = all.filter((r) => r.parent === code.slice(0, 4) + '00' || r.adcode.startsWith(code.slice(0, 4))).map((r) => r.cp!);
-    if (inCity.length) return mean(inCity);
-  }
-  return mean(all.filter((r) => (r.province ?? '').slice(0, 2) === code.slice(0, 2)).map((r) => r.cp!));
-}
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
@@ -50,7 +31,7 @@ export default function NodeCountyMap({ counties, organizations, height = 300 }:
     const orgsIn = new Map<string, Org[]>();
     for (const o of organizations) if (o.divisionCode && byCounty.has(o.divisionCode)) orgsIn.set(o.divisionCode, [...(orgsIn.get(o.divisionCode) ?? []), o]);
     const coarse = coarsePlaces(organizations)
-      .map((p) => ({ ...p, at: anchor(layer, p.code, layer.regions.get(p.code) ? 3 : p.code.endsWith('0000') ? 1 : 2) }))
+      .map((p) => ({ ...p, at: divisionAnchor(layer, p.code, layer.regions.get(p.code) ? 3 : p.code.endsWith('0000') ? 1 : 2) }))
       .filter((p): p is CoarsePlace<Org> & { at: [number, number] } => !!p.at);
     const max = Math.max(1, ...[...byCounty.values()].map((c) => c.organizations));
     const names = new Map([...layer.regions.values()].map((r) => [r.adcode, r.name]));
@@ -71,14 +52,7 @@ export default function NodeCountyMap({ counties, organizations, height = 300 }:
 
     // Frame the places with organisations (the whole region stays a scroll or drag away).
     const pts = [...[...byCounty.keys()].map((c) => layer.regions.get(c)?.cp).filter((x): x is [number, number] => !!x), ...coarse.map((c) => c.at)];
-    let view: { center?: [number, number]; zoom?: number } = {};
-    if (pts.length) {
-      const xs = pts.map((p) => p[0]);
-      const ys = pts.map((p) => p[1]);
-      const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-      const zoom = Math.max(1, Math.min(2.4, 6.5 / (x1 - x0 + 1.8), 6.6 / (y1 - y0 + 1.8)));
-      if (zoom > 1.05) view = { center: [(x0 + x1) / 2, (y0 + y1) / 2], zoom };
-    }
+    const view = frameView(pts, { maxZoom: 2.4, pad: 1.8 });
     const maxBubble = Math.max(1, ...coarse.map((c) => c.orgs.length));
     return {
       tooltip: {
@@ -109,37 +83,22 @@ export default function NodeCountyMap({ counties, organizations, height = 300 }:
         textStyle: { fontSize: 10, color: '#595959' },
         inRange: { color: ['#ffd591', '#ffa940', '#fa541c', '#d4380d'] },
       },
-      geo: {
-        map: layer.mapName,
-        nameProperty: 'adcode',
-        roam: true,
-        aspectScale: 0.8,
-        layoutCenter: ['50%', '50%'],
-        layoutSize: '96%',
-        scaleLimit: { min: 0.8, max: 14 },
-        ...view,
-        selectedMode: false,
-        silent: true,
-        label: { show: false },
-        itemStyle: { areaColor: '#f5f5f5', borderColor: '#ffffff', borderWidth: 0.4 },
-        regions: [...layer.regions.values()].map((reg) => ({
-          name: reg.adcode,
-          itemStyle: { areaColor: PROVINCE_TINT[reg.adcode.slice(0, 2)] ?? '#f5f5f5', borderColor: PROVINCE_BORDER[reg.adcode.slice(0, 2)] ?? '#d9d9d9', borderWidth: 0.4 },
-          ...(byCounty.has(reg.adcode)
+      geo: tintedGeo(layer, view, {
+        maxScale: 14,
+        borderWidth: 0.4,
+        label: (reg) =>
+          byCounty.has(reg.adcode)
             ? {
-                label: {
-                  show: true,
-                  formatter: `${reg.name} ${byCounty.get(reg.adcode)!.organizations}`,
-                  fontSize: 12,
-                  fontWeight: 'bold',
-                  color: '#1f1f1f',
-                  textBorderColor: '#fff',
-                  textBorderWidth: 3,
-                },
+                show: true,
+                formatter: `${reg.name} ${byCounty.get(reg.adcode)!.organizations}`,
+                fontSize: 12,
+                fontWeight: 'bold',
+                color: '#1f1f1f',
+                textBorderColor: '#fff',
+                textBorderWidth: 3,
               }
-            : {}),
-        })),
-      },
+            : undefined,
+      }),
       series: [
         {
           type: 'map',

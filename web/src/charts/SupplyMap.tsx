@@ -6,7 +6,7 @@ import { useLang } from '../i18n';
 import EChart from './EChart';
 import './use-supply-map';
 import type { EChartsOption } from './echarts';
-import { loadGeo, type GeoLayer } from './geo';
+import { divisionAnchor, frameView, loadGeo, tintedGeo } from './geo';
 
 /** Per division, as GET /api/supply/suppliers returns it (counties inside 京津冀 where known). */
 export interface SupplyDivision {
@@ -27,29 +27,6 @@ export interface SupplyMapProps {
   measure: SupplyMapMeasure;
   height?: number;
   onRegionClick?: (code: string, name: string) => void;
-}
-
-const PROVINCE_TINT: Record<string, string> = { '11': '#fbeee8', '12': '#e9effd', '13': '#edf5e6' };
-const PROVINCE_BORDER: Record<string, string> = { '11': '#e8c2b2', '12': '#b9c9ef', '13': '#c5dcb3' };
-
-function mean(points: Array<[number, number]>): [number, number] | null {
-  if (!points.length) return null;
-  const s = points.reduce((a, p) => [a[0] + p[0], a[1] + p[1]], [0, 0]);
-  return [s[0] / points.length, s[1] / points.length];
-}
-
-/** A point for a division that has no county polygon: the middle of its counties (city or province). */
-function anchor(layer: GeoLayer, code: string, level: number): [number, number] | null {
-  const all = [...layer.regions.values()].filter((r) => r.cp);
-  const own = layer.regions.get(code)?.cp;
-  if (own) return own;
-  if (level >= 2) {
-    const city = code.slice(0, 4) + '00';
-    const inCity = all.filter((r) => r.parent === city || r.adcode.startsWith(code.slice(0, 4))).map((r) => r.cp!);
-    // 北京市/天津市: the "city" 120100 is the whole municipality
-    if (inCity.length && !/^1[12]01/.test(code)) return mean(inCity);
-  }
-  return mean(all.filter((r) => (r.province ?? '').slice(0, 2) === code.slice(0, 2)).map((r) => r.cp!));
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('zh-CN');
@@ -73,7 +50,7 @@ export default function SupplyMap({ rows, measure, height = 520, onRegionClick }
     for (const r of inside) {
       if (r.level >= 3 && layer.regions.has(r.code)) byCounty.set(r.code, r);
       else {
-        const at = anchor(layer, r.code, r.level);
+        const at = divisionAnchor(layer, r.code, r.level);
         if (at) coarse.push({ row: r, at });
       }
     }
@@ -96,14 +73,7 @@ export default function SupplyMap({ rows, measure, height = 520, onRegionClick }
     const maxBubble = Math.max(1, ...coarse.map((c) => value(c.row)));
     // Frame the places with suppliers (the whole region stays a scroll or drag away).
     const pts = [...[...byCounty.keys()].map((c) => layer.regions.get(c)?.cp).filter((x): x is [number, number] => !!x), ...coarse.map((c) => c.at)];
-    let view: { center?: [number, number]; zoom?: number } = {};
-    if (pts.length) {
-      const xs = pts.map((p) => p[0]);
-      const ys = pts.map((p) => p[1]);
-      const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-      const zoom = Math.max(1, Math.min(2.2, 6.5 / (x1 - x0 + 1.6), 6.6 / (y1 - y0 + 1.6)));
-      if (zoom > 1.05) view = { center: [(x0 + x1) / 2, (y0 + y1) / 2], zoom };
-    }
+    const view = frameView(pts, { maxZoom: 2.2, pad: 1.6 });
     return {
       tooltip: {
         trigger: 'item',
@@ -126,29 +96,12 @@ export default function SupplyMap({ rows, measure, height = 520, onRegionClick }
         textStyle: { fontSize: 11, color: '#595959' },
         inRange: { color: ['#ffd591', '#ffa940', '#fa541c', '#a8071a'] },
       },
-      geo: {
-        map: layer.mapName,
-        nameProperty: 'adcode',
-        roam: true,
-        aspectScale: 0.8,
-        layoutCenter: ['50%', '50%'],
-        layoutSize: '96%',
-        scaleLimit: { min: 0.8, max: 12 },
-        ...view,
-        selectedMode: false,
-        silent: true,
-        label: { show: false },
-        itemStyle: { areaColor: '#f5f5f5', borderColor: '#ffffff', borderWidth: 0.5 },
-        // the map series draws on this geo, so the province tints are set here
-        regions: [...layer.regions.values()].map((reg) => ({
-          name: reg.adcode,
-          itemStyle: { areaColor: PROVINCE_TINT[reg.adcode.slice(0, 2)] ?? '#f5f5f5', borderColor: PROVINCE_BORDER[reg.adcode.slice(0, 2)] ?? '#d9d9d9', borderWidth: 0.5 },
-          // counties with suppliers carry their name
-          ...(byCounty.has(reg.adcode)
-            ? { label: { show: true, formatter: reg.name, fontSize: 11, color: '#1f1f1f', textBorderColor: '#fff', textBorderWidth: 2 } }
-            : {}),
-        })),
-      },
+      // the map series draws on this geo, so the province tints are set here; counties with suppliers carry their name
+      geo: tintedGeo(layer, view, {
+        maxScale: 12,
+        borderWidth: 0.5,
+        label: (reg) => (byCounty.has(reg.adcode) ? { show: true, formatter: reg.name, fontSize: 11, color: '#1f1f1f', textBorderColor: '#fff', textBorderWidth: 2 } : undefined),
+      }),
       series: [
         {
           type: 'map',
