@@ -4,9 +4,11 @@
  * ECharts canvas that has really been drawn, reading the API with the page's session, and logging
  * in as a demo account through the login form.
  */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, ROOT, type DemoAccount, type Platform } from './platform.ts';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { assertWebBuilt, CHROMIUM, ROOT, startPlatform, type DemoAccount, type Platform } from './platform.ts';
 
 export const SHOTS = join(ROOT, 'test-results');
 
@@ -61,4 +63,36 @@ export async function loginAs(p: Page, platform: Platform, username: string) {
   await p.fill('input#password', a.password);
   await p.click('[data-testid=login-submit]');
   await p.waitForSelector('[data-testid=dashboard]');
+}
+
+export interface Session {
+  dataDir: string;
+  platform: Platform;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * The platform (`chain-atlas start --demo`) on a fresh data directory, Chromium, and one zh-CN page of
+ * 1440 × 900 whose uncaught errors go to `pageErrors`. Throws when the web app is not built.
+ */
+export async function openSession(tag: string, pageErrors: string[], contextOptions: BrowserContextOptions = {}): Promise<Session> {
+  assertWebBuilt();
+  mkdirSync(SHOTS, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), `chainatlas-e2e-${tag}-`));
+  const platform = await startPlatform(dataDir);
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', deviceScaleFactor: 1, ...contextOptions });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  return { dataDir, platform, browser, context, page };
+}
+
+/** Closes what openSession opened (whatever part of it exists) and removes the data directory. */
+export async function closeSession(s: { context?: BrowserContext | null; browser?: Browser | null; platform?: Platform | null; dataDir?: string | null }) {
+  await s.context?.close().catch(() => {});
+  await s.browser?.close().catch(() => {});
+  await s.platform?.stop();
+  if (s.dataDir) rmSync(s.dataDir, { recursive: true, force: true });
 }

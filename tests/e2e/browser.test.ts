@@ -3,15 +3,13 @@
  * Chromium through playwright-core. Needs dist/web (the test runner builds it first); fails, does
  * not skip, when it is missing. Screenshots go to test-results/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { layoutChain, nodePixel } from '../../web/src/chain/layout.ts';
-import { assertWebBuilt, CHROMIUM, runSecondStart, startPlatform, type Platform } from './platform.ts';
-import { SHOTS, visible, waitForDrawnCanvas } from './browser-kit.ts';
+import { runSecondStart, type Platform } from './platform.ts';
+import { SHOTS, visible, waitForDrawnCanvas , closeSession, openSession } from './browser-kit.ts';
 
 
 let dataDir: string;
@@ -39,34 +37,19 @@ async function shot(name: string) {
 
 beforeAll(async () => {
   try {
-    assertWebBuilt();
+    ({ dataDir, platform, browser, context, page } = await openSession('browser', pageErrors));
   } catch (e) {
-    notBuilt = e as Error;
+    if (!(e instanceof Error) || !/not built/.test(e.message)) throw e;
+    notBuilt = e;
     return;
   }
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'chainatlas-e2e-'));
-  platform = await startPlatform(dataDir);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', deviceScaleFactor: 1 });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
 });
 
 beforeEach(() => {
   if (notBuilt) throw notBuilt;
 });
 
-afterAll(async () => {
-  await context?.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await platform?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => closeSession({ context, browser, platform, dataDir }));
 
 describe('ChainAtlas in Chromium', () => {
   it('prints demo accounts including an official', () => {

@@ -8,17 +8,16 @@
  * (the demo's attachments grow). Screenshots go to test-results/.
  */
 import ExcelJS from 'exceljs';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as serverDiag from '../../src/modules/diagnostics/diagnostics.schemas.ts';
 import * as serverLists from '../../src/modules/lists/lists.schemas.ts';
 import { REGION_DEPARTMENTS as SERVER_DEPARTMENTS } from '../../src/modules/lists/lists.proposals.ts';
 import * as web from '../../web/src/chain/diagnosis.ts';
-import { assertWebBuilt, CHROMIUM, startPlatform, type Platform } from './platform.ts';
-import { LAUNCH_ARGS, SHOTS, api, loginAs, visible, waitForDrawnCanvas } from './browser-kit.ts';
+import type { Platform } from './platform.ts';
+import { SHOTS, api, loginAs, visible, waitForDrawnCanvas, closeSession, openSession } from './browser-kit.ts';
 
 
 let dataDir: string;
@@ -72,18 +71,12 @@ const login = (p: Page, username: string) => loginAs(p, platform!, username);
 
 beforeAll(async () => {
   try {
-    assertWebBuilt();
+    ({ dataDir, platform, browser, context, page } = await openSession('lists', pageErrors, { acceptDownloads: true }));
   } catch (e) {
-    notBuilt = e as Error;
+    if (!(e instanceof Error) || !/not built/.test(e.message)) throw e;
+    notBuilt = e;
     return;
   }
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'chainatlas-e2e-lists-'));
-  platform = await startPlatform(dataDir);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', deviceScaleFactor: 1, acceptDownloads: true });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
   await login(page, 'tj_official');
 });
 
@@ -91,12 +84,7 @@ beforeEach(() => {
   if (notBuilt) throw notBuilt;
 });
 
-afterAll(async () => {
-  await context?.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await platform?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => closeSession({ context, browser, platform, dataDir }));
 
 describe('diagnostics and the three lists in Chromium', () => {
   it('keeps the web copies of the vocabulary in step with the server', () => {

@@ -6,13 +6,11 @@
  * follows a run already going when the server answers 409. One platform start for the file; counts
  * are read from the API, never hard-coded. Screenshot: test-results/review-queue.png.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertWebBuilt, CHROMIUM, startPlatform, type Platform } from './platform.ts';
-import { LAUNCH_ARGS, SHOTS, api, loginAs, visible } from './browser-kit.ts';
+import type { Platform } from './platform.ts';
+import { SHOTS, api, loginAs, visible, closeSession, openSession } from './browser-kit.ts';
 
 const PAGE_SIZE = 50;
 
@@ -56,18 +54,12 @@ const login = (p: Page, username: string) => loginAs(p, platform!, username);
 
 beforeAll(async () => {
   try {
-    assertWebBuilt();
+    ({ dataDir, platform, browser, context, page } = await openSession('review', pageErrors));
   } catch (e) {
-    notBuilt = e as Error;
+    if (!(e instanceof Error) || !/not built/.test(e.message)) throw e;
+    notBuilt = e;
     return;
   }
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'chainatlas-e2e-review-'));
-  platform = await startPlatform(dataDir);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', deviceScaleFactor: 1 });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
   await login(page, 'tj_official');
 });
 
@@ -75,12 +67,7 @@ beforeEach(() => {
   if (notBuilt) throw notBuilt;
 });
 
-afterAll(async () => {
-  await context?.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await platform?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => closeSession({ context, browser, platform, dataDir }));
 
 describe('attachment review queue in Chromium', () => {
   it('opens from the menu and lists the suggestions with their evidence, best score first', async () => {

@@ -3,13 +3,11 @@
  * map, with the chain nodes still bought from outside; the other automakers and a chain as scopes;
  * the English switch. One platform start for the file. Screenshots go to test-results/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertWebBuilt, CHROMIUM, startPlatform, type Platform } from './platform.ts';
-import { SHOTS, waitForDrawnCanvas } from './browser-kit.ts';
+import type { Platform } from './platform.ts';
+import { SHOTS, waitForDrawnCanvas , closeSession, openSession } from './browser-kit.ts';
 
 
 let dataDir: string;
@@ -35,22 +33,12 @@ const percent = async (testId: string) => Number((await page.locator(`[data-test
 
 beforeAll(async () => {
   try {
-    assertWebBuilt();
+    ({ dataDir, platform, browser, context, page } = await openSession('supply', pageErrors));
   } catch (e) {
-    notBuilt = e as Error;
+    if (!(e instanceof Error) || !/not built/.test(e.message)) throw e;
+    notBuilt = e;
     return;
   }
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'chainatlas-e2e-supply-'));
-  platform = await startPlatform(dataDir);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', deviceScaleFactor: 1 });
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
   const official = platform.accounts.find((a) => a.username === 'bj_official');
   if (!official) throw new Error(`no bj_official demo account:\n${platform.output().slice(-2000)}`);
   await page.goto(`${platform.url}/login`);
@@ -64,12 +52,7 @@ beforeEach(() => {
   if (notBuilt) throw notBuilt;
 });
 
-afterAll(async () => {
-  await context?.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await platform?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => closeSession({ context, browser, platform, dataDir }));
 
 describe('区域配套率 in Chromium', () => {
   it('opens from the menu on 北京奔驰: shares by amount, links and suppliers, by province, on the map', async () => {
