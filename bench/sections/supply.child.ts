@@ -97,7 +97,6 @@ export async function measureSupply(args: { spec: DbSpec; buyerLinks: number; ba
     const buyer = buyerIds[0]; // 整车企业0, division 110115: a Beijing buyer
 
     // the measured buyer's links, through the product's write path (location columns copied)
-    const repo = createSupplyRepository(db);
     const perYear = Math.ceil(args.buyerLinks / YEARS.length);
     const rows: SupplyLinkRow[] = [];
     for (let i = 0; i < args.buyerLinks; i++) {

@@ -16,7 +16,7 @@ interface Def {
 
 function load(def: Def) {
   let id = 1;
-  const segments = def.segments.map((s, i) => ({ id: 100 + i, position: i }));
+  const segments = def.segments.map((_s, i) => ({ id: 100 + i, position: i }));
   const nodes = def.segments.flatMap((s, i) => s.nodes.map((n, j) => ({ id: id++, segmentId: 100 + i, position: j, name: n.name })));
   const byName = new Map(nodes.map((n) => [n.name, n.id]));
   const edges = def.edges.map(([a, b]) => ({ fromNodeId: byName.get(a)!, toNodeId: byName.get(b)! }));

@@ -128,13 +128,14 @@ export function createAttachRepository(db: Queryable) {
 
     /**
      * The examples: confirmed links an official decided, or that a person, the seed or an import
-     * made (origin manual / seed / import), with their organisations' texts.
+     * made (origin manual / seed / import), with their organisations' texts. `anyOrigin`: every
+     * confirmed link, undecided automatic ones included (what the investment targets learn from).
      */
-    async examples(): Promise<Array<{ nodeId: number; org: CandidateRow }>> {
+    async examples({ anyOrigin = false }: { anyOrigin?: boolean } = {}): Promise<Array<{ nodeId: number; org: CandidateRow }>> {
       const rows = await db.query(
         `select l.node_id, ${ORG_TEXT_COLUMNS}
            from org_node_links l join organizations o on o.id = l.organization_id
-          where l.status = 'confirmed' and (l.origin <> 'auto' or l.decided_by is not null)
+          where l.status = 'confirmed'${anyOrigin ? '' : ` and (l.origin <> 'auto' or l.decided_by is not null)`}
           order by l.node_id, o.id`,
       );
       return rows.map((r) => ({ nodeId: r.node_id, org: toCandidate(r) }));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { App, ServerDeps } from '../../server/types.ts';
+import { chainParamsSchema } from '../chains/chains.schemas.ts';
 import {
   chainPlanSchema,
   decisionInputSchema,
@@ -15,7 +16,6 @@ import { decideReview, getAttachRun, getReviewQueue, listAttachRuns, startAttach
 import { getChainPlan, getEntryTargets, getNodeTargets } from './attach.targets.ts';
 
 const id = z.coerce.number().int().positive();
-const chainParams = z.object({ chainId: z.string().min(1).max(64).describe('产业链 id 或代码 / chain id or code') });
 
 export function registerAttachRoutes(app: App, deps: ServerDeps) {
   const tags = ['attach'];
@@ -97,7 +97,7 @@ export function registerAttachRoutes(app: App, deps: ServerDeps) {
       schema: {
         tags,
         summary: '一链一策：堵点、招商目标与产业布局重点区域 / The chain plan: 堵点 with targets and key regions',
-        params: chainParams,
+        params: chainParamsSchema,
         response: { 200: chainPlanSchema },
       },
     },

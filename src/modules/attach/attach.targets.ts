@@ -55,19 +55,12 @@ async function cacheFor(db: Db): Promise<Cache> {
   const version = await repo.dataVersion();
   const cur = caches.get(db);
   if (cur && cur.version === version) return cur;
-  const [nodes, confirmed, outside] = await Promise.all([repo.nodes(), db.query(
-    `select l.node_id, o.id, o.name, o.short_name, o.kind, o.products, o.business_scope, o.description, o.industry_code, o.region
-       from org_node_links l join organizations o on o.id = l.organization_id where l.status = 'confirmed' order by l.node_id, o.id`,
-  ), repo.outsideOrganizations()]);
-  const examples = confirmed.map((r: any) => ({
-    nodeId: r.node_id as number,
-    org: { id: r.id, name: r.name, shortName: r.short_name, kind: r.kind, products: r.products ?? [], businessScope: r.business_scope, description: r.description, industryCode: r.industry_code },
-  }));
+  const [nodes, examples, outside] = await Promise.all([repo.nodes(), repo.examples({ anyOrigin: true }), repo.outsideOrganizations()]);
   const byNode = new Map<number, Array<{ organizationId: number; name: string; region: Region | null }>>();
-  for (const r of confirmed as any[]) {
-    const a = byNode.get(r.node_id) ?? [];
-    a.push({ organizationId: r.id, name: r.short_name || r.name, region: r.region });
-    byNode.set(r.node_id, a);
+  for (const { nodeId, org } of examples) {
+    const a = byNode.get(nodeId) ?? [];
+    a.push({ organizationId: org.id, name: org.shortName || org.name, region: org.region as Region | null });
+    byNode.set(nodeId, a);
   }
   const c: Cache = {
     version,

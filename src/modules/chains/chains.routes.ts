@@ -17,6 +17,7 @@ import {
   nodePatchSchema,
   segmentInputSchema,
   segmentPatchSchema,
+  chainParamsSchema,
 } from './chains.schemas.ts';
 import * as uc from './chains.usecases.ts';
 import { exportChainWorkbook, importChainWorkbook } from './chains.io.ts';
@@ -24,7 +25,6 @@ import { requireActor } from '../accounts/actor.ts';
 import { createError } from '../../errors.ts';
 
 const id = z.coerce.number().int().positive();
-const chainParams = z.object({ chainId: z.string().min(1).max(64).describe('产业链 id 或代码 / chain id or code') });
 const okSchema = z.object({ ok: z.literal(true) });
 
 export function registerChainRoutes(app: App, deps: ServerDeps) {
@@ -34,23 +34,23 @@ export function registerChainRoutes(app: App, deps: ServerDeps) {
   );
   app.get(
     '/api/chains/:chainId',
-    { schema: { tags, summary: '产业链图谱 / Chain map (segments, nodes, edges, counts)', params: chainParams, response: { 200: chainDetailSchema } } },
+    { schema: { tags, summary: '产业链图谱 / Chain map (segments, nodes, edges, counts)', params: chainParamsSchema, response: { 200: chainDetailSchema } } },
     async (req) => uc.getChainDetail(deps, req.actor, await uc.resolveChainId(deps, req.params.chainId)),
   );
   app.post('/api/chains', { schema: { tags, summary: '新建产业链 / Create chain', body: chainInputSchema, response: { 201: chainRowSchema } } }, async (req, reply) =>
     reply.status(201).send(await uc.createChain(deps, req.actor, req.body)),
   );
-  app.patch('/api/chains/:chainId', { schema: { tags, summary: '修改产业链 / Update chain', params: chainParams, body: chainPatchSchema, response: { 200: chainRowSchema } } }, async (req) =>
+  app.patch('/api/chains/:chainId', { schema: { tags, summary: '修改产业链 / Update chain', params: chainParamsSchema, body: chainPatchSchema, response: { 200: chainRowSchema } } }, async (req) =>
     uc.updateChain(deps, req.actor, await uc.resolveChainId(deps, req.params.chainId), req.body),
   );
-  app.delete('/api/chains/:chainId', { schema: { tags, summary: '删除产业链 / Delete chain', params: chainParams, response: { 204: z.null() } } }, async (req, reply) => {
+  app.delete('/api/chains/:chainId', { schema: { tags, summary: '删除产业链 / Delete chain', params: chainParamsSchema, response: { 204: z.null() } } }, async (req, reply) => {
     await uc.deleteChain(deps, req.actor, await uc.resolveChainId(deps, req.params.chainId));
     return reply.status(204).send(null);
   });
 
   app.post(
     '/api/chains/:chainId/segments',
-    { schema: { tags, summary: '新增环节 / Add segment', params: chainParams, body: segmentInputSchema, response: { 201: segmentSchema } } },
+    { schema: { tags, summary: '新增环节 / Add segment', params: chainParamsSchema, body: segmentInputSchema, response: { 201: segmentSchema } } },
     async (req, reply) => reply.status(201).send(await uc.createSegment(deps, req.actor, await uc.resolveChainId(deps, req.params.chainId), req.body)),
   );
   app.patch('/api/segments/:id', { schema: { tags, summary: '修改环节 / Update segment', params: z.object({ id }), body: segmentPatchSchema, response: { 200: segmentSchema } } }, async (req) =>
@@ -63,7 +63,7 @@ export function registerChainRoutes(app: App, deps: ServerDeps) {
 
   app.post(
     '/api/chains/:chainId/nodes',
-    { schema: { tags, summary: '新增节点 / Add node', params: chainParams, body: nodeInputSchema, response: { 201: nodeRowSchema } } },
+    { schema: { tags, summary: '新增节点 / Add node', params: chainParamsSchema, body: nodeInputSchema, response: { 201: nodeRowSchema } } },
     async (req, reply) => reply.status(201).send(await uc.createNode(deps, req.actor, await uc.resolveChainId(deps, req.params.chainId), req.body)),
   );
   app.patch('/api/nodes/:id', { schema: { tags, summary: '修改、移动节点 / Rename or move node', params: z.object({ id }), body: nodePatchSchema, response: { 200: nodeRowSchema } } }, async (req) =>
@@ -89,12 +89,12 @@ export function registerChainRoutes(app: App, deps: ServerDeps) {
 
   app.post(
     '/api/chains/:chainId/edges',
-    { schema: { tags, summary: '新增供应关系（保持无环）/ Add supply edge (must stay a DAG)', params: chainParams, body: edgeInputSchema, response: { 201: edgeSchema } } },
+    { schema: { tags, summary: '新增供应关系（保持无环）/ Add supply edge (must stay a DAG)', params: chainParamsSchema, body: edgeInputSchema, response: { 201: edgeSchema } } },
     async (req, reply) => reply.status(201).send(await uc.addEdge(deps, req.actor, await uc.resolveChainId(deps, req.params.chainId), req.body)),
   );
   app.delete(
     '/api/chains/:chainId/edges',
-    { schema: { tags, summary: '删除供应关系 / Remove supply edge', params: chainParams, querystring: z.object({ fromNodeId: id, toNodeId: id }), response: { 204: z.null() } } },
+    { schema: { tags, summary: '删除供应关系 / Remove supply edge', params: chainParamsSchema, querystring: z.object({ fromNodeId: id, toNodeId: id }), response: { 204: z.null() } } },
     async (req, reply) => {
       await uc.removeEdge(deps, req.actor, await uc.resolveChainId(deps, req.params.chainId), req.query);
       return reply.status(204).send(null);
@@ -115,7 +115,7 @@ export function registerChainRoutes(app: App, deps: ServerDeps) {
 
   app.get(
     '/api/chains/:chainId/export.xlsx',
-    { schema: { tags, summary: '导出图谱为 xlsx（每个节点一行）/ Export the chain map as xlsx', params: chainParams } },
+    { schema: { tags, summary: '导出图谱为 xlsx（每个节点一行）/ Export the chain map as xlsx', params: chainParamsSchema } },
     async (req, reply) => {
       requireActor(req.actor);
       const id = await uc.resolveChainId(deps, req.params.chainId);

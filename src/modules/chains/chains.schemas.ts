@@ -188,3 +188,6 @@ export const chainRowSchema = z.object({
   version: z.number().int(),
 });
 export const nodeRowSchema = nodeSchema.omit({ counts: true, roles: true }).extend({ chainId: z.number().int() });
+
+/** Route parameter `:chainId`: a chain's numeric id or its code (`hydrogen`). */
+export const chainParamsSchema = z.object({ chainId: z.string().min(1).max(64).describe('产业链 id 或代码 / chain id or code') });

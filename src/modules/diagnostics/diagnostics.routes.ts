@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { App, ServerDeps } from '../../server/types.ts';
+import { chainParamsSchema } from '../chains/chains.schemas.ts';
 import { resolveChainId } from '../chains/chains.usecases.ts';
 import { chainDiagnosticsSchema, diagnosticRulesPatchSchema, nodeDiagnosticsSchema, rulesResponseSchema } from './diagnostics.schemas.ts';
 import * as uc from './diagnostics.usecases.ts';
@@ -11,7 +12,6 @@ import * as uc from './diagnostics.usecases.ts';
  */
 const plainJson = () => (data: unknown) => JSON.stringify(data);
 
-const chainParams = z.object({ chainId: z.string().min(1).max(64).describe('产业链 id 或代码 / chain id or code') });
 
 export function registerDiagnosticsRoutes(app: App, deps: ServerDeps) {
   const tags = ['diagnostics'];
@@ -21,7 +21,7 @@ export function registerDiagnosticsRoutes(app: App, deps: ServerDeps) {
       schema: {
         tags,
         summary: '产业链诊断：每个节点在北京、天津、河北和京津冀合计的强/弱/缺失 / Chain diagnostics per node × region',
-        params: chainParams,
+        params: chainParamsSchema,
         response: { 200: chainDiagnosticsSchema },
       },
       serializerCompiler: plainJson,
@@ -30,7 +30,7 @@ export function registerDiagnosticsRoutes(app: App, deps: ServerDeps) {
   );
   app.get(
     '/api/chains/:chainId/diagnostics/rules',
-    { schema: { tags, summary: '诊断规则（含默认值和文字说明）/ Diagnostic rules, defaults and explanation', params: chainParams, response: { 200: rulesResponseSchema } } },
+    { schema: { tags, summary: '诊断规则（含默认值和文字说明）/ Diagnostic rules, defaults and explanation', params: chainParamsSchema, response: { 200: rulesResponseSchema } } },
     async (req) => uc.getDiagnosticRules(deps, req.actor, await resolveChainId(deps, req.params.chainId)),
   );
   app.put(
@@ -39,7 +39,7 @@ export function registerDiagnosticsRoutes(app: App, deps: ServerDeps) {
       schema: {
         tags,
         summary: '修改诊断规则（牵头地区官员或管理员；可只给出要改的部分，reset=true 恢复默认）/ Change the rules (owner region only; partial)',
-        params: chainParams,
+        params: chainParamsSchema,
         body: diagnosticRulesPatchSchema,
         response: { 200: rulesResponseSchema },
       },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { App, ServerDeps } from '../../server/types.ts';
+import { chainParamsSchema } from '../chains/chains.schemas.ts';
 import { resolveChainId } from '../chains/chains.usecases.ts';
 import {
   chainListsSchema,
@@ -17,7 +18,6 @@ import { runDiagnosticsProposals } from './lists.proposals.ts';
 import { buildListsWorkbook } from './lists.xlsx.ts';
 
 const id = z.coerce.number().int().positive();
-const chainParams = z.object({ chainId: z.string().min(1).max(64).describe('产业链 id 或代码 / chain id or code') });
 
 export function registerListRoutes(app: App, deps: ServerDeps) {
   const tags = ['lists'];
@@ -27,7 +27,7 @@ export function registerListRoutes(app: App, deps: ServerDeps) {
       schema: {
         tags,
         summary: '三张清单（卡点、堵点、重点企业）/ The three lists of a chain',
-        params: chainParams,
+        params: chainParamsSchema,
         querystring: listQuerySchema,
         response: { 200: chainListsSchema },
       },
@@ -40,7 +40,7 @@ export function registerListRoutes(app: App, deps: ServerDeps) {
       schema: {
         tags,
         summary: '导出三张清单（xlsx，每张清单一页，可直接打印）/ Export the three lists as a printable workbook',
-        params: chainParams,
+        params: chainParamsSchema,
         querystring: z.object({ includeDropped: z.enum(['0', '1']).optional() }),
       },
     },
@@ -59,7 +59,7 @@ export function registerListRoutes(app: App, deps: ServerDeps) {
       schema: {
         tags,
         summary: '重新诊断并更新建议条目（不改动官员已处理的条目）/ Re-run diagnostics proposals (never overwrites decided entries)',
-        params: chainParams,
+        params: chainParamsSchema,
         response: { 200: proposalsResultSchema },
       },
     },

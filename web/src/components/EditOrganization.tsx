@@ -31,7 +31,6 @@ type FormValues = {
   contact?: { person?: string; phone?: string; email?: string; address?: string };
 };
 
-const TEXT_FIELDS = ['shortName', 'uscc', 'stockCode', 'businessScope', 'description', 'website', 'foundedOn'] as const;
 const FORM_FIELDS = new Set([
   'name', 'shortName', 'kind', 'uscc', 'divisionCode', 'industryCode', 'stockCode', 'products', 'aliases', 'tags',
   'businessScope', 'description', 'website', 'foundedOn', 'employees', 'revenueWan', 'registeredCapitalWan',

@@ -1,19 +1,20 @@
 import { CloseOutlined } from '@ant-design/icons';
 import { Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { useOrganizations, type OrgListParams } from '../api/queries';
 import type { OrganizationSummary } from '../api/types';
 import { ErrorAlert, RegionTag } from '../components/common';
 import { IndustrySelect } from '../components/IndustrySelect';
 import { useLang } from '../i18n';
 import { label, ORG_KIND_NAMES, ORG_KINDS, REGION_NAMES } from '../i18n/vocab';
+import { useUrlFilters } from '../components/useUrlFilters';
 
 const FILTER_KEYS = ['q', 'region', 'kind', 'industry', 'division', 'chainId', 'nodeId'] as const;
 
 export default function OrganizationsPage() {
   const { t, lang } = useLang();
-  const [params, setParams] = useSearchParams();
+  const { params, setParams, update } = useUrlFilters();
   const get = (k: string) => params.get(k) ?? undefined;
   const query: OrgListParams = {
     q: get('q'),
@@ -30,15 +31,6 @@ export default function OrganizationsPage() {
   const [text, setText] = useState(query.q ?? '');
   useEffect(() => setText(query.q ?? ''), [query.q]);
 
-  const update = (patch: Record<string, string | number | undefined | null>, resetPage = true) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === null || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    if (resetPage) next.delete('page');
-    setParams(next);
-  };
 
   const scoped = (['division', 'chainId', 'nodeId'] as const).filter((k) => params.get(k));
 
@@ -110,7 +102,7 @@ export default function OrganizationsPage() {
           showSizeChanger: true,
           pageSizeOptions: [20, 50, 100],
           showTotal: (n) => t('orgs.total', { n }),
-          onChange: (page, pageSize) => update({ page: page === 1 ? undefined : page, pageSize: pageSize === 20 ? undefined : pageSize }, false),
+          onChange: (page, pageSize) => update({ page: page === 1 ? undefined : page, pageSize: pageSize === 20 ? undefined : pageSize }, { keepPage: true }),
         }}
         columns={[
           {

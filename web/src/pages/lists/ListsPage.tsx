@@ -5,7 +5,7 @@
 import { ApartmentOutlined, DownloadOutlined, FileTextOutlined, PlusOutlined, SettingOutlined } from '@ant-design/icons';
 import { Alert, Button, Checkbox, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { useChains } from '../../api/queries';
 import { listsXlsxUrl, useChainIfAny, useChainLists, type ListEntry, type ListFilters, type ProposalsResult } from '../../api/queries.lists';
 import { useAuth } from '../../auth';
@@ -15,6 +15,7 @@ import { ErrorAlert } from '../../components/common';
 import { useLang } from '../../i18n';
 import { REGION_NAMES, REGION_TAG, REGIONS } from '../../i18n/vocab';
 import { ChainSelect, EntryStatusTag, isOpen, lastChain, nodeFilter, nodeOptions, OriginTag, rememberChain, today, useIsOfficial } from './common';
+import { useUrlFilters } from '../../components/useUrlFilters';
 
 const RulesDrawer = lazy(() => import('../../chain/RulesDrawer'));
 
@@ -24,7 +25,7 @@ export default function ListsPage() {
   const official = useIsOfficial();
   const navigate = useNavigate();
   const chains = useChains();
-  const [params, setParams] = useSearchParams();
+  const { params, setParams, update } = useUrlFilters({ replace: true });
   const chainCode = params.get('chain') ?? '';
   const kind = (LIST_KINDS as readonly string[]).includes(params.get('kind') ?? '') ? (params.get('kind') as ListKind) : 'kadian';
   const filters: ListFilters = {
@@ -33,14 +34,6 @@ export default function ListsPage() {
     region: params.get('region') ?? undefined,
     origin: params.get('origin') ?? undefined,
     nodeId: params.get('node') ? Number(params.get('node')) : undefined,
-  };
-  const update = (patch: Record<string, string | number | undefined | null>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === null || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    setParams(next, { replace: true });
   };
 
   // No chain in the address: the last one looked at, else one the user's region leads, else the first.

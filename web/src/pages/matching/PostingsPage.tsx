@@ -1,6 +1,6 @@
 import { Input, Segmented, Select, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { usePostings, type Posting, type PostingListParams } from '../../api/queries.matching';
 import { useAuth } from '../../auth';
 import { ErrorAlert, RegionTag } from '../../components/common';
@@ -8,13 +8,14 @@ import { useLang } from '../../i18n';
 import { REGION_NAMES } from '../../i18n/vocab';
 import { DirectionTag, fieldChips, KindTag, MatchingNav, NodeSelect, StageTag, StatusTag } from './common';
 import { nameOf, POSTING_KIND_NAMES, POSTING_KINDS } from './vocab';
+import { useUrlFilters } from '../../components/useUrlFilters';
 
 const KEYS = ['box', 'q', 'direction', 'kind', 'region', 'nodeId', 'status', 'page'] as const;
 
 export default function PostingsPage() {
   const { t, lang } = useLang();
   const { user } = useAuth();
-  const [params, setParams] = useSearchParams();
+  const { params, update } = useUrlFilters();
   const get = (k: (typeof KEYS)[number]) => params.get(k) ?? undefined;
   const hasOrg = !!user?.organizationId;
   const box = get('box') ?? 'all';
@@ -32,15 +33,6 @@ export default function PostingsPage() {
   const list = usePostings(query);
   const [text, setText] = useState(query.q ?? '');
   useEffect(() => setText(query.q ?? ''), [query.q]);
-  const update = (patch: Record<string, string | number | undefined | null>, resetPage = true) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === null || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    if (resetPage) next.delete('page');
-    setParams(next);
-  };
 
   return (
     <div data-testid="postings-page">
@@ -116,7 +108,7 @@ export default function PostingsPage() {
           total: list.data?.total ?? 0,
           showSizeChanger: false,
           showTotal: (n) => t('matching.total', { n }),
-          onChange: (p) => update({ page: p }, false),
+          onChange: (p) => update({ page: p }, { keepPage: true }),
         }}
         columns={[
           {

@@ -9,7 +9,8 @@ import { Alert, App, Button, Empty, Input, Modal, Popconfirm, Progress, Result, 
 import type { ColumnsType } from 'antd/es/table';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
+import { useUrlFilters } from '../../components/useUrlFilters';
 import { ApiError } from '../../api/client';
 import { useChain, useChains } from '../../api/queries';
 import {
@@ -47,20 +48,11 @@ export default function ReviewPage() {
   const { t, lang } = useLang();
   const { user } = useAuth();
   const allowed = user?.role === 'admin' || user?.role === 'official';
-  const [params, setParams] = useSearchParams();
+  const { params, update } = useUrlFilters({ replace: true });
   const chainCode = params.get('chain') || undefined;
   const region = (REGIONS as readonly string[]).includes(params.get('region') ?? '') ? (params.get('region') as Region) : undefined;
   const minScore = params.get('min') && Number.isFinite(Number(params.get('min'))) ? Number(params.get('min')) : undefined;
   const page = Math.max(1, Number(params.get('page')) || 1);
-  const update = (patch: Record<string, string | number | undefined | null>, keepPage = false) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === null || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    if (!keepPage) next.delete('page');
-    setParams(next, { replace: true });
-  };
 
   const queue = useReviewQueue({ chainId: chainCode, region, minScore, page, pageSize: PAGE_SIZE }, allowed);
   const chains = useChains();
@@ -70,7 +62,7 @@ export default function ReviewPage() {
 
   // A page emptied by decisions: go back to the last page that has rows.
   useEffect(() => {
-    if (data && !data.items.length && data.total > 0 && page > 1) update({ page: Math.ceil(data.total / PAGE_SIZE) }, true);
+    if (data && !data.items.length && data.total > 0 && page > 1) update({ page: Math.ceil(data.total / PAGE_SIZE) }, { keepPage: true });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data]);
 
@@ -340,7 +332,7 @@ export default function ReviewPage() {
           hideOnSinglePage: true,
           showSizeChanger: false,
           showTotal: (n) => t('review.total', { n }),
-          onChange: (p) => update({ page: p === 1 ? undefined : p }, true),
+          onChange: (p) => update({ page: p === 1 ? undefined : p }, { keepPage: true }),
         }}
         locale={{ emptyText }}
         data-testid="review-table"
